@@ -1,0 +1,1 @@
+"""The ``yeouido`` command line."""

@@ -1,0 +1,18 @@
+"""Fixtures shared by the whole test suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+KRX_DAILY = PROJECT_ROOT.parent / "shared" / "data" / "krx-daily"
+
+
+@pytest.fixture(scope="session")
+def krx_daily_dir() -> Path:
+    """The directory of real KRX daily bars (``../shared/data/krx-daily`` beside the checkout)."""
+    if not KRX_DAILY.is_dir():
+        raise RuntimeError(f"real KRX daily bars are expected at {KRX_DAILY}")
+    return KRX_DAILY
