@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
+import numba
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -26,6 +27,14 @@ FloatArray = npt.NDArray[np.float64]
 ArrayLike = FloatArray | pd.Series | Sequence[float]
 
 NAN = math.nan
+
+_Function = TypeVar("_Function")
+
+
+def jit(function: _Function) -> _Function:
+    """Compile a kernel with numba (``nopython``, cached on disk, no fast-math so results are
+    bit-identical to the same arithmetic in plain Python), keeping its type for mypy."""
+    return cast(_Function, numba.njit(cache=True, nogil=True)(function))
 
 
 def as_float_array(values: Any, name: str) -> FloatArray:
