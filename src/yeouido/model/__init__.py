@@ -1,5 +1,20 @@
-"""The domain model: instruments, orders, fills, positions, balances, market data, errors."""
+"""The domain model: instruments, orders, fills, positions, balances, market data, errors.
 
+Every broker adapter translates to and from these types at its edge; nothing above the
+adapters sees a venue's field names.
+"""
+
+from yeouido.model.account import Balance, Fill, Position
+from yeouido.model.enums import (
+    InstrumentKind,
+    Market,
+    OrderStatus,
+    OrderType,
+    Session,
+    Side,
+    TimeInForce,
+    Venue,
+)
 from yeouido.model.errors import (
     AuthError,
     BrokerError,
@@ -23,27 +38,58 @@ from yeouido.model.errors import (
     UnknownInstrument,
     YeouidoError,
 )
+from yeouido.model.instrument import Instrument, Price
+from yeouido.model.market_data import Bar, BookLevel, OrderBook, Quote, Trade
+from yeouido.model.orders import TRANSITIONS, Order, OrderRequest, can_transition
+from yeouido.model.time import SEOUL, now_seoul, require_aware, to_seoul, to_utc
 
 __all__ = [
+    "SEOUL",
+    "TRANSITIONS",
     "AuthError",
+    "Balance",
+    "Bar",
+    "BookLevel",
     "BrokerError",
     "CalendarError",
     "CircuitOpen",
     "ConnectionFailed",
+    "Fill",
     "IndicatorError",
+    "Instrument",
+    "InstrumentKind",
     "InvalidCode",
     "InvalidInput",
     "InvalidOrder",
     "InvalidPrice",
     "InvalidQuantity",
     "InvalidTransition",
+    "Market",
     "NotSupported",
+    "Order",
+    "OrderBook",
     "OrderNotFound",
     "OrderRejected",
+    "OrderRequest",
+    "OrderStatus",
+    "OrderType",
     "OrderTypeNotAllowed",
     "OutsidePriceLimits",
+    "Position",
+    "Price",
+    "Quote",
     "RateLimited",
+    "Session",
     "SessionClosed",
+    "Side",
+    "TimeInForce",
+    "Trade",
     "UnknownInstrument",
+    "Venue",
     "YeouidoError",
+    "can_transition",
+    "now_seoul",
+    "require_aware",
+    "to_seoul",
+    "to_utc",
 ]

@@ -1,0 +1,159 @@
+"""The KRX trading calendar: trading days from ``exchange_calendars``' XKRX, plus special days.
+
+Special days shift the schedule. They are data, extendable at run time with
+:func:`add_special_day`:
+
+- the first trading day of each year opens an hour late (10:00; the close stays);
+- college entrance exam (CSAT, 수능) days shift the whole schedule by an hour.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from yeouido.model.errors import CalendarError, InvalidInput
+
+
+@dataclass(frozen=True, slots=True)
+class SpecialDay:
+    """A day whose schedule moves: the opening part by ``open_shift`` minutes, the closing
+    part by ``close_shift`` minutes."""
+
+    day: date
+    open_shift: int
+    close_shift: int
+    reason: str
+
+
+CSAT_DAYS: tuple[date, ...] = (
+    date(2006, 11, 16),
+    date(2007, 11, 15),
+    date(2008, 11, 13),
+    date(2009, 11, 12),
+    date(2010, 11, 18),
+    date(2011, 11, 10),
+    date(2012, 11, 8),
+    date(2013, 11, 7),
+    date(2014, 11, 13),
+    date(2015, 11, 12),
+    date(2016, 11, 17),
+    date(2017, 11, 23),
+    date(2018, 11, 15),
+    date(2019, 11, 14),
+    date(2020, 12, 3),
+    date(2021, 11, 18),
+    date(2022, 11, 17),
+    date(2023, 11, 16),
+    date(2024, 11, 14),
+    date(2025, 11, 13),
+    date(2026, 11, 19),
+)
+"""수능 days: the whole KRX schedule starts and ends one hour later."""
+
+FIRST_DAY_OPEN_SHIFT = 60
+"""Minutes the opening moves on the first trading day of a year."""
+
+_extra_special_days: dict[date, SpecialDay] = {}
+
+
+def add_special_day(day: date, open_shift: int, close_shift: int, reason: str) -> SpecialDay:
+    """Register (or replace) a special day, e.g. a future CSAT day::
+
+    add_special_day(date(2027, 11, 18), 60, 60, "CSAT")
+    """
+    for name, value in (("open_shift", open_shift), ("close_shift", close_shift)):
+        if not -180 <= value <= 180:
+            raise InvalidInput.for_field(name, value, "must be between -180 and 180 minutes")
+    special = SpecialDay(day, open_shift, close_shift, reason)
+    _extra_special_days[day] = special
+    return special
+
+
+def special_day(day: date) -> SpecialDay | None:
+    """The schedule shift of ``day``, if any (user-registered days take precedence)."""
+    if day in _extra_special_days:
+        return _extra_special_days[day]
+    if day in CSAT_DAYS:
+        return SpecialDay(day, 60, 60, "CSAT (college entrance exam): schedule +1 h")
+    if is_trading_day(day) and day == first_trading_day(day.year):
+        return SpecialDay(
+            day, FIRST_DAY_OPEN_SHIFT, 0, "first trading day of the year: opens 10:00"
+        )
+    return None
+
+
+@functools.cache
+def _xkrx() -> Any:
+    import exchange_calendars
+
+    return exchange_calendars.get_calendar("XKRX")
+
+
+@functools.cache
+def _sessions() -> frozenset[date]:
+    return frozenset(timestamp.date() for timestamp in _xkrx().sessions)
+
+
+def calendar_range() -> tuple[date, date]:
+    """The first and last day the calendar knows."""
+    calendar = _xkrx()
+    return calendar.first_session.date(), calendar.last_session.date()
+
+
+def _check_range(day: date) -> None:
+    first, last = calendar_range()
+    if not first <= day <= last:
+        raise CalendarError(
+            f"{day.isoformat()} is outside the KRX calendar ({first} … {last})",
+            field="date",
+            value=day.isoformat(),
+            rule=f"between {first} and {last}",
+        )
+
+
+def is_trading_day(day: date) -> bool:
+    """Whether KRX trades on ``day``."""
+    _check_range(day)
+    return day in _sessions()
+
+
+def trading_days(start: date, end: date) -> list[date]:
+    """Trading days from ``start`` to ``end``, both included."""
+    if end < start:
+        raise InvalidInput.for_field("end", end.isoformat(), f"must not be before {start}")
+    _check_range(start)
+    _check_range(end)
+    sessions = _sessions()
+    return [
+        start + timedelta(days=offset)
+        for offset in range((end - start).days + 1)
+        if start + timedelta(days=offset) in sessions
+    ]
+
+
+def next_trading_day(day: date) -> date:
+    """The first trading day after ``day``."""
+    candidate = day + timedelta(days=1)
+    while not is_trading_day(candidate):
+        candidate += timedelta(days=1)
+    return candidate
+
+
+def previous_trading_day(day: date) -> date:
+    """The last trading day before ``day``."""
+    candidate = day - timedelta(days=1)
+    while not is_trading_day(candidate):
+        candidate -= timedelta(days=1)
+    return candidate
+
+
+@functools.cache
+def first_trading_day(year: int) -> date:
+    """The first trading day of ``year``."""
+    day = date(year, 1, 1)
+    while not is_trading_day(day):
+        day += timedelta(days=1)
+    return day
