@@ -16,3 +16,11 @@ def krx_daily_dir() -> Path:
     if not KRX_DAILY.is_dir():
         raise RuntimeError(f"real KRX daily bars are expected at {KRX_DAILY}")
     return KRX_DAILY
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the suite's rebuildable caches (the XKRX session list) out of the user's home."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("YEOUIDO_CACHE_DIR", tempfile.mkdtemp(prefix="yeouido-test-cache-"))

@@ -1,13 +1,34 @@
-"""Entry point of the ``yeouido`` command (placeholder until the commands are wired)."""
+"""The ``yeouido`` command: one module per command group, registered here."""
+
+from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from yeouido import __version__
+from yeouido.cli.calendar import calendar
+from yeouido.cli.demo import demo
+from yeouido.cli.rules import rules
+
+app = typer.Typer(
+    name="yeouido",
+    help="System trading for the Korean market: KRX rules, simulation, brokers, strategies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
 
 
 @app.command()
 def version() -> None:
     """Print the installed version."""
-    from yeouido import __version__
+    typer.echo(__version__)
 
-    print(__version__)
+
+app.command()(rules)
+app.command()(calendar)
+app.command()(demo)
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

@@ -10,9 +10,14 @@ Special days shift the schedule. They are data, extendable at run time with
 from __future__ import annotations
 
 import functools
+import os
+import tempfile
+import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+
+import platformdirs
 
 from yeouido.model.errors import CalendarError, InvalidInput
 
@@ -85,22 +90,63 @@ def special_day(day: date) -> SpecialDay | None:
     return None
 
 
+def cache_dir() -> Path:
+    """Where yeouido keeps caches it can rebuild (``YEOUIDO_CACHE_DIR`` overrides)."""
+    override = os.environ.get("YEOUIDO_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("yeouido"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Sessions:
+    first: date
+    last: date
+    days: frozenset[date]
+
+
+def _load_from_exchange_calendars() -> list[date]:
+    with warnings.catch_warnings():
+        # exchange_calendars trips a pandas deprecation warning of its own; not ours to fix.
+        warnings.simplefilter("ignore")
+        import exchange_calendars
+
+        calendar = exchange_calendars.get_calendar("XKRX")
+        return [timestamp.date() for timestamp in calendar.sessions]
+
+
 @functools.cache
-def _xkrx() -> Any:
-    import exchange_calendars
+def _sessions() -> _Sessions:
+    """XKRX trading days. Building them takes exchange_calendars seconds, so the list is kept
+    in the cache directory, rebuilt each month and whenever exchange_calendars changes."""
+    from importlib.metadata import version
 
-    return exchange_calendars.get_calendar("XKRX")
+    today = date.today()
+    path = cache_dir() / f"xkrx-{version('exchange_calendars')}-{today:%Y-%m}.txt"
+    try:
+        days = [date.fromisoformat(line) for line in path.read_text().split()]
+    except (OSError, ValueError):
+        days = _load_from_exchange_calendars()
+        _write_atomically(path, "\n".join(day.isoformat() for day in days))
+    if not days:
+        raise CalendarError("the XKRX calendar is empty", field="calendar", value="XKRX")
+    return _Sessions(days[0], days[-1], frozenset(days))
 
 
-@functools.cache
-def _sessions() -> frozenset[date]:
-    return frozenset(timestamp.date() for timestamp in _xkrx().sessions)
+def _write_atomically(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, delete=False, prefix=".tmp-", encoding="utf-8"
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a cache we cannot write only costs time
 
 
 def calendar_range() -> tuple[date, date]:
     """The first and last day the calendar knows."""
-    calendar = _xkrx()
-    return calendar.first_session.date(), calendar.last_session.date()
+    sessions = _sessions()
+    return sessions.first, sessions.last
 
 
 def _check_range(day: date) -> None:
@@ -117,7 +163,7 @@ def _check_range(day: date) -> None:
 def is_trading_day(day: date) -> bool:
     """Whether KRX trades on ``day``."""
     _check_range(day)
-    return day in _sessions()
+    return day in _sessions().days
 
 
 def trading_days(start: date, end: date) -> list[date]:
@@ -126,7 +172,7 @@ def trading_days(start: date, end: date) -> list[date]:
         raise InvalidInput.for_field("end", end.isoformat(), f"must not be before {start}")
     _check_range(start)
     _check_range(end)
-    sessions = _sessions()
+    sessions = _sessions().days
     return [
         start + timedelta(days=offset)
         for offset in range((end - start).days + 1)

@@ -127,17 +127,18 @@ def _round_security(price: float | Price, table: str, direction: Direction) -> i
     # Ticks are whole KRW and every band boundary is a multiple of the ticks below it, so
     # flooring (ceiling) to a whole won first and then to the tick gives the exact answer.
     if direction == "nearest":
-        down = _round_security(price, table, "down") if price >= 1 else None
         up = _round_security(price, table, "up")
-        if down is None or up - price <= price - down:
+        try:
+            down = _round_security(price, table, "down")
+        except InvalidPrice:
             return up
-        return down
+        return up if up - price <= price - down else down
     if direction == "down":
         whole = math.floor(price)
-        if whole < 1:
+        rounded = whole - whole % int(tick_size(whole, table)) if whole >= 1 else 0
+        if rounded < 1:
             raise InvalidPrice.for_field("price", price, "rounds down to 0: no valid tick below")
-        tick = int(tick_size(whole, table))
-        return whole - whole % tick
+        return rounded
     whole = math.ceil(price)
     tick = int(tick_size(whole, table))
     return -(-whole // tick) * tick

@@ -1,0 +1,57 @@
+"""Console output shared by the command modules: rich tables for people, JSON for scripts,
+and one way to turn a yeouido error into a clear message and exit code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from yeouido.model.errors import YeouidoError
+
+console = Console()
+error_console = Console(stderr=True)
+
+EXIT_INVALID_INPUT = 2
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as JSON (dates as ISO text, Decimals as strings, Korean unescaped)."""
+    typer.echo(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def reported_errors(as_json: bool = False) -> Iterator[None]:
+    """Turn a :class:`YeouidoError` into a one-line message (or JSON) and exit code 2."""
+    try:
+        yield
+    except YeouidoError as error:
+        if as_json:
+            print_json(error.to_dict())
+        else:
+            error_console.print(f"[bold red]error[/] {error}", highlight=False)
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+
+
+def won(value: int | Decimal | None) -> str:
+    """Format a price for a table: thousands separators, ``-`` for none."""
+    if value is None:
+        return "-"
+    return f"{value:,}"
+
+
+Renderer = Callable[[], None]
