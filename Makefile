@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+LINT_DIRS := $(wildcard src tests benchmarks examples)
 
 .PHONY: demo test lint typecheck unit bench clean
 
@@ -23,8 +24,8 @@ demo: $(STAMP_RUN)
 	$(BIN)/yeouido demo
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
 
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy src/
