@@ -28,6 +28,7 @@ from yeouido.krx.order_rules import (
     ReferencePrices,
     allowed_order_types,
     validate,
+    validate_in_phase,
 )
 from yeouido.krx.sessions import DaySchedule, Phase, PhaseWindow, phase_at, phases_at, schedule
 from yeouido.krx.ticks import has_price_limits, is_on_tick, price_limits, round_price, tick_size
@@ -69,5 +70,6 @@ __all__ = [
     "transaction_tax_rate",
     "validate",
     "validate_code",
+    "validate_in_phase",
     "validate_isin",
 ]

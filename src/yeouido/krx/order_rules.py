@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from yeouido.krx.sessions import Phase, schedule
+from yeouido.krx.sessions import PHASE_SESSION, Phase, schedule
 from yeouido.krx.ticks import has_price_limits, is_on_tick, price_limits, round_price, tick_size
 from yeouido.model.enums import InstrumentKind, OrderType, Session, TimeInForce, Venue
 from yeouido.model.errors import (
@@ -98,6 +98,9 @@ class ReferencePrices:
     previous_close: Price | None = None
     day_close: Price | None = None
     last_price: Price | None = None
+    limits: tuple[Price, Price] | None = None
+    """The day's (lower, upper) limits when already computed; derived from ``base_price``
+    when ``None``."""
 
 
 def allowed_order_types(phase: Phase, instrument: Instrument | None = None) -> frozenset[OrderType]:
@@ -122,6 +125,35 @@ def validate(
     field, the value and the rule. Returns ``None`` when the request is valid.
     """
     require_aware("at", at)
+    instrument = _check_instrument(request, instrument)
+    _check_quantity(request, instrument)
+    _check_static_order_type(request, instrument)
+    phase = _check_session_open(request, at)
+    _check_phase_order_type(request, instrument, phase)
+    _check_price(request, instrument, reference)
+
+
+def validate_in_phase(
+    request: OrderRequest,
+    instrument: Instrument | None,
+    reference: ReferencePrices,
+    phase: Phase,
+) -> None:
+    """:func:`validate` for a caller that already knows the venue's phase (the simulated
+    exchange): the same checks, without looking up the day's schedule. A phase that takes no
+    orders of the request's session raises :class:`SessionClosed`."""
+    instrument = _check_instrument(request, instrument)
+    _check_quantity(request, instrument)
+    _check_static_order_type(request, instrument)
+    if PHASE_SESSION.get(phase) is not request.session:
+        raise SessionClosed.for_field(
+            "session", request.session.value, f"not accepted now ({phase.label})"
+        )
+    _check_phase_order_type(request, instrument, phase)
+    _check_price(request, instrument, reference)
+
+
+def _check_instrument(request: OrderRequest, instrument: Instrument | None) -> Instrument:
     if instrument is None or instrument.code != request.code:
         raise UnknownInstrument.for_field("code", request.code, "no such instrument is listed")
     if instrument.is_derivative:
@@ -131,11 +163,7 @@ def validate(
             value=request.code,
             rule="securities only",
         )
-    _check_quantity(request, instrument)
-    _check_static_order_type(request, instrument)
-    phase = _check_session_open(request, at)
-    _check_phase_order_type(request, instrument, phase)
-    _check_price(request, instrument, reference)
+    return instrument
 
 
 def _check_quantity(request: OrderRequest, instrument: Instrument) -> None:
@@ -283,9 +311,12 @@ def _band(
 ) -> tuple[Price | None, Price | None]:
     if not has_price_limits(instrument.tick_table):
         return None, None
-    lower, upper = price_limits(
-        reference.base_price, instrument.tick_table, instrument.market, instrument.leverage
-    )
+    if reference.limits is not None:
+        lower, upper = reference.limits
+    else:
+        lower, upper = price_limits(
+            reference.base_price, instrument.tick_table, instrument.market, instrument.leverage
+        )
     if request.session is Session.AFTER_HOURS_SINGLE:
         close = reference.day_close if reference.day_close is not None else reference.last_price
         if close is None:

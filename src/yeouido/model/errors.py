@@ -116,6 +116,18 @@ class UnknownInstrument(InvalidOrder):
     code = "UNKNOWN_INSTRUMENT"
 
 
+class OrderNotOpen(InvalidOrder):
+    """A modify or cancel names an order that is filled, canceled, expired or unknown."""
+
+    code = "ORDER_NOT_OPEN"
+
+
+class TradingHalted(SessionClosed):
+    """The instrument is halted (e.g. an NXT volatility interruption): no new orders."""
+
+    code = "TRADING_HALTED"
+
+
 class InvalidTransition(YeouidoError):
     """An order status change that the order state machine does not allow."""
 

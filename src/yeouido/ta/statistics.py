@@ -1,0 +1,85 @@
+"""Statistic functions with TA-Lib's names, parameters, defaults and numbers.
+
+Like the ``talib`` wrapper, leading NaNs are skipped (the output is NaN up to the first valid
+input plus the lookback) and later NaNs propagate. ``inf``, non-numeric input and bad
+parameters raise :class:`~yeouido.model.errors.IndicatorError`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from yeouido.ta._core import (
+    ArrayLike,
+    FloatArray,
+    as_float_array,
+    check_number,
+    index_of,
+    jit,
+    wrap,
+)
+from yeouido.ta.overlap import (
+    ZERO_THRESHOLD,
+    _first_valid,
+    _output,
+    _variance,
+    checked_period,
+)
+
+
+@jit
+def _linearreg(values: FloatArray, start: int, period: int) -> FloatArray:
+    """Least-squares line over the last ``period`` bars, evaluated at the newest bar."""
+    length = values.shape[0]
+    first = start + period - 1
+    out = _output(length, first)
+    sum_x = period * (period - 1) * 0.5
+    sum_x_squared = float(period * (period - 1) * (2 * period - 1) // 6)
+    divisor = sum_x * sum_x - period * sum_x_squared
+    for index in range(first, length):
+        sum_xy = 0.0
+        sum_y = 0.0
+        for back in range(period - 1, -1, -1):
+            value = values[index - back]
+            sum_y += value
+            sum_xy += back * value
+        slope = (period * sum_xy - sum_x * sum_y) / divisor
+        intercept = (sum_y - slope * sum_x) / period
+        out[index] = intercept + slope * (period - 1)
+    return out
+
+
+@jit
+def _stddev(values: FloatArray, start: int, period: int, deviations: float) -> FloatArray:
+    out = _variance(values, start, period)
+    for index in range(start + period - 1, values.shape[0]):
+        variance = out[index]
+        if variance < ZERO_THRESHOLD:
+            out[index] = 0.0
+        else:
+            out[index] = math.sqrt(variance) * deviations
+    return out
+
+
+def linearreg(real: ArrayLike, timeperiod: int = 14) -> Any:
+    """Linear regression value at the newest bar, equal to ``talib.LINEARREG``.
+
+    Fits a least-squares line to the last ``timeperiod`` (2..100000) values and returns its
+    value at the last bar; lookback ``timeperiod - 1``. Bad input raises IndicatorError.
+    """
+    values = as_float_array(real, "real")
+    period = checked_period("timeperiod", timeperiod, 2)
+    return wrap(_linearreg(values, _first_valid(values), period), index_of(real))
+
+
+def stddev(real: ArrayLike, timeperiod: int = 5, nbdev: float = 1.0) -> Any:
+    """Population standard deviation times ``nbdev``, equal to ``talib.STDDEV``.
+
+    Over ``timeperiod`` (2..100000) values, from running sums as TA-Lib does; a variance below
+    1e-8 gives 0. Lookback ``timeperiod - 1``. Bad input raises IndicatorError.
+    """
+    values = as_float_array(real, "real")
+    period = checked_period("timeperiod", timeperiod, 2)
+    deviations = check_number("nbdev", nbdev)
+    return wrap(_stddev(values, _first_valid(values), period, deviations), index_of(real))
