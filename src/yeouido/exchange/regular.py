@@ -162,7 +162,7 @@ class RegularBook:
         """Cancel ``quantity`` of the open quantity (all when ``None``)."""
         amount = order.open_quantity if quantity is None else min(quantity, order.open_quantity)
         if amount < order.open_quantity:
-            self._reduce_in_place(order, order.open_quantity - amount)
+            self._reduce_in_place(order, amount)
             self.context.emit(
                 OrderCanceled,
                 self.venue,
