@@ -71,6 +71,13 @@ def tick_size(price: float | Price, kind: str | InstrumentKind = "stock") -> Pri
     >>> tick_size(9_980), tick_size(20_000), tick_size(2_500, "etf")
     (10, 50, 5)
     """
+    if type(price) is int and price > 0 and kind in _FAST_KINDS:
+        # Hot path (the matching engine): a positive whole-won price and a plain kind name.
+        if kind == "stock":
+            return _stock_tick(price)
+        if kind == "elw":
+            return 5
+        return 1 if price < 2_000 else 5
     table = normalize_kind(kind)
     _require_positive("price", price)
     if table == "stock":
@@ -98,6 +105,9 @@ def is_on_tick(price: Price, kind: str | InstrumentKind = "stock") -> bool:
     if price <= 0:
         return False
     return price % tick_size(price, kind) == 0
+
+
+_FAST_KINDS = frozenset({"stock", "etf", "etn", "elw"})
 
 
 def round_price(

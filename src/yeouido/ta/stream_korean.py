@@ -1,0 +1,357 @@
+"""Streaming forms of :mod:`yeouido.ta.korean`: ``DISPARITY``, ``PSY``, ``VR``, ``ENVELOPE``,
+``PRICE_CHANNEL``, ``ICHIMOKU``, ``PIVOT_POINTS``, ``VWAP``, ``ADR``.
+
+Constructor parameters are the batch function's. Committed outputs equal the batch values bit
+for bit, with two documented differences of shape:
+
+- ``ICHIMOKU``'s fifth output is the lagging span's newest point, the bar's close, which the
+  batch array holds ``displacement`` bars earlier (``lagging[t - displacement]``); the
+  leading spans are already the shifted values of the current bar.
+- ``VWAP`` is fed ``(session, high, low, close, volume)`` where ``session`` is any label equal
+  for the bars of one session (a ``datetime.date``, ``yyyymmdd`` int …); ``ADR`` is fed the
+  bar's ``(advances, declines)`` counts.
+
+The moving average in ``DISPARITY`` and ``ENVELOPE`` repeats the running-sum arithmetic of
+:func:`yeouido.ta.overlap.sma` (add the new value, divide, subtract the oldest).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from yeouido.model.errors import IndicatorError
+from yeouido.ta._core import NAN, check_number, check_period
+from yeouido.ta.korean import envelope_factors, pivot_levels
+from yeouido.ta.stream_volatility import FastStreamingIndicator, has_nan
+
+__all__ = [
+    "ADR",
+    "DISPARITY",
+    "ENVELOPE",
+    "ICHIMOKU",
+    "PIVOT_POINTS",
+    "PRICE_CHANNEL",
+    "PSY",
+    "VR",
+    "VWAP",
+]
+
+
+def _sma_step(state: Any, value: float, period: int) -> tuple[Any, float]:
+    """One bar of :func:`yeouido.ta.overlap.sma`'s running sum; state ``(window, total)``."""
+    if state is None:
+        if value != value:
+            return None, NAN
+        state = ((), 0.0)
+    window, total = state
+    window = (*window, value)
+    total += value
+    if len(window) < period:
+        return (window, total), NAN
+    average = total / period
+    total -= window[0]
+    return (window[1:], total), average
+
+
+class DISPARITY(FastStreamingIndicator):
+    """Streaming :func:`yeouido.ta.korean.disparity`; input ``close``."""
+
+    inputs = ("close",)
+
+    def __init__(self, timeperiod: int = 20) -> None:
+        self.timeperiod = check_period("timeperiod", timeperiod, 1)
+        super().__init__()
+
+    def _initial_state(self) -> Any:
+        return None
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        (close,) = values
+        state, average = _sma_step(state, close, self.timeperiod)
+        return state, close / average * 100.0
+
+
+class ENVELOPE(FastStreamingIndicator):
+    """Streaming :func:`yeouido.ta.korean.envelope`; input ``close``; output
+    ``(upper, middle, lower)``."""
+
+    inputs = ("close",)
+    outputs = ("upper", "middle", "lower")
+
+    def __init__(self, timeperiod: int = 20, percent: float = 6.0) -> None:
+        self.timeperiod = check_period("timeperiod", timeperiod, 1)
+        self.percent = check_number("percent", percent, minimum=0.0)
+        self._upper, self._lower = envelope_factors(self.percent)
+        super().__init__()
+
+    def _initial_state(self) -> Any:
+        return None
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        state, middle = _sma_step(state, values[0], self.timeperiod)
+        return state, (middle * self._upper, middle, middle * self._lower)
+
+
+class PSY(FastStreamingIndicator):
+    """Streaming :func:`yeouido.ta.korean.psy`; input ``close``."""
+
+    inputs = ("close",)
+
+    def __init__(self, timeperiod: int = 10) -> None:
+        self.timeperiod = check_period("timeperiod", timeperiod, 1)
+        super().__init__()
+
+    def _initial_state(self) -> Any:
+        return None
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        (close,) = values
+        if state is None:
+            if close != close:
+                return None, NAN
+            return (0, close, (), 0), NAN
+        age, previous, rises, count = state
+        age += 1
+        rise = 1 if close > previous else 0
+        count += rise
+        rises = (*rises, rise)
+        period = self.timeperiod
+        if len(rises) > period:
+            count -= rises[0]
+            rises = rises[1:]
+        output = 100.0 * count / period if age >= period else NAN
+        return (age, close, rises, count), output
+
+
+class VR(FastStreamingIndicator):
+    """Streaming :func:`yeouido.ta.korean.vr`; inputs ``(close, volume)``."""
+
+    inputs = ("close", "volume")
+
+    def __init__(self, timeperiod: int = 20) -> None:
+        self.timeperiod = check_period("timeperiod", timeperiod, 1)
+        super().__init__()
+
+    def _initial_state(self) -> Any:
+        return None
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        close, volume = values
+        if state is None:
+            if has_nan(values):
+                return None, NAN
+            return (0, close, (), 0.0, 0.0, 0.0), NAN
+        age, previous, history, up, down, unchanged = state
+        age += 1
+        if close > previous:
+            kind = 1
+            up += volume
+        elif close < previous:
+            kind = -1
+            down += volume
+        else:
+            kind = 0
+            unchanged += volume
+        history = (*history, (kind, volume))
+        period = self.timeperiod
+        if len(history) > period:
+            leaving_kind, leaving_volume = history[0]
+            history = history[1:]
+            if leaving_kind == 1:
+                up -= leaving_volume
+            elif leaving_kind == -1:
+                down -= leaving_volume
+            else:
+                unchanged -= leaving_volume
+        output = NAN
+        if age >= period:
+            denominator = down + unchanged / 2.0
+            if denominator != 0.0:
+                output = (up + unchanged / 2.0) / denominator * 100.0
+        return (age, close, history, up, down, unchanged), output
+
+
+def _extremes(highs: tuple[float, ...], lows: tuple[float, ...]) -> tuple[float, float]:
+    """Same scan as the batch ``_window_extremes``: NaN if any value is NaN."""
+    highest = highs[0]
+    lowest = lows[0]
+    for high, low in zip(highs, lows, strict=True):
+        if high != high or low != low:
+            return NAN, NAN
+        if high > highest:
+            highest = high
+        if low < lowest:
+            lowest = low
+    return highest, lowest
+
+
+class PRICE_CHANNEL(FastStreamingIndicator):
+    """Streaming :func:`yeouido.ta.korean.price_channel`; inputs ``(high, low)``; output
+    ``(upper, lower)`` from the bars before the current one."""
+
+    inputs = ("high", "low")
+    outputs = ("upper", "lower")
+
+    def __init__(self, timeperiod: int = 20) -> None:
+        self.timeperiod = check_period("timeperiod", timeperiod, 1)
+        super().__init__()
+
+    def _initial_state(self) -> Any:
+        return None
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        high, low = values
+        if state is None:
+            if has_nan(values):
+                return None, (NAN, NAN)
+            state = ((), ())
+        highs, lows = state
+        output = _extremes(highs, lows) if len(highs) == self.timeperiod else (NAN, NAN)
+        highs = (*highs, high)
+        lows = (*lows, low)
+        if len(highs) > self.timeperiod:
+            highs = highs[1:]
+            lows = lows[1:]
+        return (highs, lows), output
+
+
+class ICHIMOKU(FastStreamingIndicator):
+    """Streaming :func:`yeouido.ta.korean.ichimoku`; inputs ``(high, low, close)``; output
+    ``(conversion, base, leading_a, leading_b, lagging_point)`` where ``lagging_point`` is
+    this bar's close (the batch ``lagging[t - displacement]``)."""
+
+    inputs = ("high", "low", "close")
+    outputs = ("conversion", "base", "leading_a", "leading_b", "lagging")
+
+    def __init__(
+        self,
+        conversion_period: int = 9,
+        base_period: int = 26,
+        leading_period: int = 52,
+        displacement: int = 26,
+    ) -> None:
+        self.conversion_period = check_period("conversion_period", conversion_period, 1)
+        self.base_period = check_period("base_period", base_period, 1)
+        self.leading_period = check_period("leading_period", leading_period, 1)
+        self.displacement = check_period("displacement", displacement, 0)
+        self._longest = max(self.conversion_period, self.base_period, self.leading_period)
+        super().__init__()
+
+    def _initial_state(self) -> Any:
+        return (False, (), (), ())
+
+    def _midpoint(self, highs: tuple[float, ...], lows: tuple[float, ...], period: int) -> float:
+        if len(highs) < period:
+            return NAN
+        highest, lowest = _extremes(highs[-period:], lows[-period:])
+        return (highest + lowest) / 2.0
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        high, low, close = values
+        started, highs, lows, pending = state
+        if not started and has_nan(values):
+            if self.displacement == 0:
+                return state, (NAN, NAN, NAN, NAN, NAN)
+            shifted = pending[0] if len(pending) == self.displacement else (NAN, NAN)
+            pending = (*pending, (NAN, NAN))
+            if len(pending) > self.displacement:
+                pending = pending[1:]
+            return (False, highs, lows, pending), (NAN, NAN, *shifted, NAN)
+        highs = (*highs, high)
+        lows = (*lows, low)
+        if len(highs) > self._longest:
+            highs = highs[1:]
+            lows = lows[1:]
+        conversion = self._midpoint(highs, lows, self.conversion_period)
+        base = self._midpoint(highs, lows, self.base_period)
+        raw = ((conversion + base) / 2.0, self._midpoint(highs, lows, self.leading_period))
+        if self.displacement == 0:
+            return (True, highs, lows, pending), (conversion, base, *raw, close)
+        shifted = pending[0] if len(pending) == self.displacement else (NAN, NAN)
+        pending = (*pending, raw)
+        if len(pending) > self.displacement:
+            pending = pending[1:]
+        return (True, highs, lows, pending), (conversion, base, *shifted, close)
+
+
+class PIVOT_POINTS(FastStreamingIndicator):
+    """Streaming :func:`yeouido.ta.korean.pivot_points`; inputs ``(high, low, close)``; output
+    ``(pivot, r1, r2, s1, s2)`` for the current bar, from the previous bar."""
+
+    inputs = ("high", "low", "close")
+    outputs = ("pivot", "r1", "r2", "s1", "s2")
+
+    def _initial_state(self) -> Any:
+        return None
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        if state is None:
+            return values, (NAN, NAN, NAN, NAN, NAN)
+        return values, pivot_levels(*state)
+
+
+class VWAP(FastStreamingIndicator):
+    """Streaming :func:`yeouido.ta.korean.vwap`; inputs ``(session, high, low, close,
+    volume)``: ``session`` is any label equal for the bars of one trading session (the batch
+    function's ``session`` value for that bar, e.g. its date)."""
+
+    inputs = ("session", "high", "low", "close", "volume")
+
+    def _check(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        if len(values) != len(self.inputs):
+            return super()._check(values)
+        numbers = tuple(map(float, values[1:]))
+        for name, number in zip(self.inputs[1:], numbers, strict=True):
+            if math.isinf(number):
+                raise IndicatorError.for_field(name, number, "must be finite (NaN is allowed)")
+        return (values[0], *numbers)
+
+    def _initial_state(self) -> Any:
+        return None
+
+    def _step(self, state: Any, values: tuple[Any, ...]) -> tuple[Any, Any]:
+        session, high, low, close, volume = values
+        price_volume, total_volume = 0.0, 0.0
+        if state is not None and state[0] == session:
+            _, price_volume, total_volume = state
+        typical = (high + low + close) / 3.0
+        price_volume += typical * volume
+        total_volume += volume
+        output = NAN
+        if total_volume > 0.0 or total_volume != total_volume:
+            output = price_volume / total_volume
+        return (session, price_volume, total_volume), output
+
+
+class ADR(FastStreamingIndicator):
+    """Streaming :func:`yeouido.ta.korean.adr`; inputs ``(advances, declines)``: the bar's
+    counts of rising and falling instruments."""
+
+    inputs = ("advances", "declines")
+
+    def __init__(self, timeperiod: int = 20) -> None:
+        self.timeperiod = check_period("timeperiod", timeperiod, 1)
+        super().__init__()
+
+    def _initial_state(self) -> Any:
+        return None
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        advances, declines = values
+        if state is None:
+            if has_nan(values):
+                return None, NAN
+            state = ((), 0.0, 0.0)
+        history, advance_sum, decline_sum = state
+        advance_sum += advances
+        decline_sum += declines
+        history = (*history, values)
+        if len(history) > self.timeperiod:
+            advance_sum -= history[0][0]
+            decline_sum -= history[0][1]
+            history = history[1:]
+        output = NAN
+        if len(history) == self.timeperiod and decline_sum != 0.0:
+            output = advance_sum / decline_sum * 100.0
+        return (history, advance_sum, decline_sum), output
