@@ -181,8 +181,10 @@ class Exchange:
 
     # ------------------------------------------------------------------ context for books
     def emit(self, event_type: Any, venue: Venue, code: str, *fields: Any) -> None:
-        """Stamp and publish one event."""
+        """Stamp and publish one event (built only when someone records or listens)."""
         self._sequence += 1
+        if self.events is None and not self._subscribers:
+            return
         event = event_type(self._sequence, self.now_ts, venue, code, *fields)
         if self.events is not None:
             self.events.append(event)

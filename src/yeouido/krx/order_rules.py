@@ -309,6 +309,8 @@ def _check_tick(field: str, value: Price, instrument: Instrument) -> None:
 def _band(
     request: OrderRequest, instrument: Instrument, reference: ReferencePrices
 ) -> tuple[Price | None, Price | None]:
+    if reference.limits is not None and request.session is not Session.AFTER_HOURS_SINGLE:
+        return reference.limits
     if not has_price_limits(instrument.tick_table):
         return None, None
     if reference.limits is not None:

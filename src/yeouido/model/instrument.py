@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from yeouido.model.enums import InstrumentKind, Market
@@ -34,6 +34,7 @@ class Instrument:
     leverage: int = 1
     nxt: bool = False
     product: str = ""
+    _tick_table: str = field(default="", init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.lot_size < 1:
@@ -47,6 +48,13 @@ class Instrument:
             )
         if not is_derivative and self.product:
             raise InvalidInput.for_field("product", self.product, "only futures and options")
+        if self.kind is InstrumentKind.FUTURE:
+            table = f"{self.product}_future"
+        elif self.kind is InstrumentKind.OPTION:
+            table = f"{self.product}_option"
+        else:
+            table = self.kind.value
+        object.__setattr__(self, "_tick_table", table)
 
     @property
     def is_derivative(self) -> bool:
@@ -56,11 +64,7 @@ class Instrument:
     @property
     def tick_table(self) -> str:
         """The key of the tick-size table that applies (see :func:`yeouido.krx.tick_size`)."""
-        if self.kind is InstrumentKind.FUTURE:
-            return f"{self.product}_future"
-        if self.kind is InstrumentKind.OPTION:
-            return f"{self.product}_option"
-        return self.kind.value
+        return self._tick_table
 
     @property
     def limit_multiple(self) -> int:
