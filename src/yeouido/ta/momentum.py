@@ -15,7 +15,6 @@ import numpy as np
 from yeouido.ta._core import (
     ArrayLike,
     FloatArray,
-    as_float_array,
     check_same_length,
     index_of,
     jit,
@@ -23,16 +22,16 @@ from yeouido.ta._core import (
 )
 from yeouido.ta.overlap import (
     ZERO_THRESHOLD,
-    _ema,
     _first_valid,
     _first_valid_triple,
-    _highest_since,
-    _lowest_since,
     _moving_average,
     _output,
+    _triple_ema_seed,
+    as_float_array,
     checked_ma_type,
     checked_period,
 )
+from yeouido.ta.volatility import fused_multiply_add
 
 # -- kernels -------------------------------------------------------------------------------
 
@@ -45,7 +44,15 @@ def _is_zero(value: float) -> bool:
 
 @jit
 def _wilder_oscillator(values: FloatArray, start: int, period: int, balance: bool) -> FloatArray:
-    """RSI (``balance`` False) or CMO (True) from Wilder-smoothed average gains and losses."""
+    """RSI (``balance`` False) or CMO (True) from Wilder-smoothed average gains and losses.
+
+    CMO keeps TA-Lib's ``(average · (period - 1) + change) / period`` (its output is a small
+    difference of the averages, so it needs their exact rounding). RSI, a ratio of the two
+    non-negative averages, uses the equivalent ``average · ((period - 1) / period) +
+    change / period``: the division is off the loop-carried chain (about three times faster)
+    and the results stay within a few ulps of TA-Lib's. The streaming ``WilderCell`` performs
+    the same operations.
+    """
     length = values.shape[0]
     first = start + period
     out = _output(length, first)
@@ -54,28 +61,104 @@ def _wilder_oscillator(values: FloatArray, start: int, period: int, balance: boo
     gain = 0.0
     loss = 0.0
     previous = values[start]
-    for index in range(start + 1, length):
+    for index in range(start + 1, first + 1):
         value = values[index]
         change = value - previous
         previous = value
-        if index > first:
-            loss *= period - 1
-            gain *= period - 1
         if change < 0:
             loss -= change
         else:
             gain += change
-        if index < first:
-            continue
-        loss /= period
-        gain /= period
+    loss /= period
+    gain /= period
+    total = gain + loss
+    if _is_zero(total):
+        out[first] = 0.0
+    elif balance:
+        out[first] = 100.0 * ((gain - loss) / total)
+    else:
+        out[first] = 100.0 * (gain / total)
+    source = values[first + 1 :]
+    target = out[first + 1 :]
+    if balance:
+        for index in range(source.shape[0]):
+            value = source[index]
+            change = value - previous
+            previous = value
+            loss *= period - 1
+            gain *= period - 1
+            if change < 0:
+                loss -= change
+            else:
+                gain += change
+            loss /= period
+            gain /= period
+            total = gain + loss
+            target[index] = 0.0 if _is_zero(total) else 100.0 * ((gain - loss) / total)
+        return out
+    retain = (period - 1) / period
+    for index in range(source.shape[0]):
+        value = source[index]
+        step = (value - previous) / period
+        previous = value
+        falling = step < 0.0
+        # Selects, not branches: the direction of a price change is not predictable.
+        loss = loss * retain - (step if falling else 0.0)
+        gain = gain * retain + (0.0 if falling else step)
         total = gain + loss
-        if _is_zero(total):
-            out[index] = 0.0
-        elif balance:
-            out[index] = 100.0 * ((gain - loss) / total)
+        target[index] = 0.0 if _is_zero(total) else 100.0 * (gain / total)
+    return out
+
+
+@jit
+def _stochastic_range(
+    high: FloatArray,
+    low: FloatArray,
+    close: FloatArray,
+    start: int,
+    period: int,
+    williams: bool,
+) -> FloatArray:
+    """Raw stochastic %K (0..100) or, with ``williams``, Williams' %R (0..-100) over ``period``
+    bars, with TA-Lib's tracked extremes inlined (rescan only when the extreme leaves)."""
+    length = close.shape[0]
+    first = start + period - 1
+    out = _output(length, first)
+    highest_index = -1
+    highest = 0.0
+    lowest_index = -1
+    lowest = 0.0
+    for today in range(first, length):
+        trailing = today - period + 1
+        value = low[today]
+        if lowest_index < trailing:
+            lowest_index = trailing
+            lowest = low[trailing]
+            for index in range(trailing + 1, today + 1):
+                if low[index] < lowest:
+                    lowest_index = index
+                    lowest = low[index]
+        elif value <= lowest:
+            lowest_index = today
+            lowest = value
+        value = high[today]
+        if highest_index < trailing:
+            highest_index = trailing
+            highest = high[trailing]
+            for index in range(trailing + 1, today + 1):
+                if high[index] > highest:
+                    highest_index = index
+                    highest = high[index]
+        elif value >= highest:
+            highest_index = today
+            highest = value
+        spread = highest - lowest
+        if spread == 0.0:
+            out[today] = 0.0
+        elif williams:
+            out[today] = (highest - close[today]) / spread * -100.0
         else:
-            out[index] = 100.0 * (gain / total)
+            out[today] = (close[today] - lowest) / spread * 100.0
     return out
 
 
@@ -84,40 +167,14 @@ def _fast_k(
     high: FloatArray, low: FloatArray, close: FloatArray, start: int, period: int
 ) -> FloatArray:
     """Raw stochastic ``%K``: where the close sits in the ``period`` bars' range, 0..100."""
-    length = close.shape[0]
-    first = start + period - 1
-    out = _output(length, first)
-    highest_index = -1
-    highest = 0.0
-    lowest_index = -1
-    lowest = 0.0
-    for index in range(first, length):
-        trailing = index - period + 1
-        lowest_index, lowest = _lowest_since(low, trailing, index, lowest_index, lowest)
-        highest_index, highest = _highest_since(high, trailing, index, highest_index, highest)
-        spread = highest - lowest
-        out[index] = (close[index] - lowest) / spread * 100.0 if spread != 0.0 else 0.0
-    return out
+    return _stochastic_range(high, low, close, start, period, False)
 
 
 @jit
 def _willr(
     high: FloatArray, low: FloatArray, close: FloatArray, start: int, period: int
 ) -> FloatArray:
-    length = close.shape[0]
-    first = start + period - 1
-    out = _output(length, first)
-    highest_index = -1
-    highest = 0.0
-    lowest_index = -1
-    lowest = 0.0
-    for index in range(first, length):
-        trailing = index - period + 1
-        lowest_index, lowest = _lowest_since(low, trailing, index, lowest_index, lowest)
-        highest_index, highest = _highest_since(high, trailing, index, highest_index, highest)
-        spread = highest - lowest
-        out[index] = (highest - close[index]) / spread * -100.0 if spread != 0.0 else 0.0
-    return out
+    return _stochastic_range(high, low, close, start, period, True)
 
 
 @jit
@@ -160,51 +217,148 @@ def _roc(values: FloatArray, start: int, period: int) -> FloatArray:
     length = values.shape[0]
     first = start + period
     out = _output(length, first)
-    for index in range(first, length):
-        before = values[index - period]
-        out[index] = (values[index] / before - 1.0) * 100.0 if before != 0.0 else 0.0
+    if first >= length:
+        return out
+    # Slices keep the loop free of negative-index checks, so it compiles tight.
+    before_values = values[start : length - period]
+    now_values = values[first:]
+    target = out[first:]
+    for index in range(target.shape[0]):
+        before = before_values[index]
+        target[index] = (now_values[index] / before - 1.0) * 100.0 if before != 0.0 else 0.0
     return out
 
 
 @jit
 def _mom(values: FloatArray, start: int, period: int) -> FloatArray:
     length = values.shape[0]
-    out = _output(length, start + period)
-    for index in range(start + period, length):
-        out[index] = values[index] - values[index - period]
+    first = start + period
+    out = _output(length, first)
+    if first >= length:
+        return out
+    before_values = values[start : length - period]
+    now_values = values[first:]
+    target = out[first:]
+    for index in range(target.shape[0]):
+        target[index] = now_values[index] - before_values[index]
     return out
 
 
 @jit
 def _trix(values: FloatArray, start: int, period: int) -> FloatArray:
-    once = _ema(values, start, period)
-    twice = _ema(once, start + period - 1, period)
-    thrice = _ema(twice, start + 2 * (period - 1), period)
-    return _roc(thrice, start + 3 * (period - 1), 1)
+    """One-bar ROC of the triple EMA in one pass (the operations of chained ``_ema``)."""
+    length = values.shape[0]
+    seeded = start + 3 * (period - 1)
+    first = seeded + 1
+    out = _output(length, first)
+    if first >= length:
+        return out
+    factor = 2.0 / (period + 1)
+    once, twice, thrice = _triple_ema_seed(values, start, period, factor)
+    source = values[first:]
+    target = out[first:]
+    for index in range(source.shape[0]):
+        before = thrice
+        once = fused_multiply_add(source[index] - once, factor, once)
+        twice = fused_multiply_add(once - twice, factor, twice)
+        thrice = fused_multiply_add(twice - thrice, factor, thrice)
+        target[index] = (thrice / before - 1.0) * 100.0 if before != 0.0 else 0.0
+    return out
 
 
 @jit
 def _macd(
     values: FloatArray, start: int, fast: int, slow: int, signal: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """MACD in one pass with the operations of TA-Lib's chained EMAs: the fast EMA is seeded
+    on the window that ends where the slow EMA starts, the signal EMA on the first ``signal``
+    MACD values."""
     length = values.shape[0]
     if slow < fast:
         fast, slow = slow, fast
-    # TA-Lib seeds the fast EMA on the window that ends where the slow EMA starts.
-    fast_line = _ema(values, start + slow - fast, fast)
-    slow_line = _ema(values, start, slow)
     macd_start = start + slow - 1
-    line = _output(length, macd_start)
-    for index in range(macd_start, length):
-        line[index] = fast_line[index] - slow_line[index]
-    signal_line = _ema(line, macd_start, signal)
     first = macd_start + signal - 1
+    line = _output(length, first)
+    signal_line = _output(length, first)
     histogram = _output(length, first)
-    for index in range(macd_start, min(first, length)):
-        line[index] = np.nan
-    for index in range(first, length):
-        histogram[index] = line[index] - signal_line[index]
+    if first >= length:
+        return line, signal_line, histogram
+    fast_factor = 2.0 / (fast + 1)
+    slow_factor = 2.0 / (slow + 1)
+    signal_factor = 2.0 / (signal + 1)
+    total = 0.0
+    for index in range(start + slow - fast, macd_start + 1):
+        total += values[index]
+    fast_average = total / fast
+    total = 0.0
+    for index in range(start, macd_start + 1):
+        total += values[index]
+    slow_average = total / slow
+    difference = fast_average - slow_average
+    total = difference
+    for index in range(macd_start + 1, first + 1):
+        value = values[index]
+        fast_average = fused_multiply_add(value - fast_average, fast_factor, fast_average)
+        slow_average = fused_multiply_add(value - slow_average, slow_factor, slow_average)
+        difference = fast_average - slow_average
+        total += difference
+    smoothed = total / signal
+    line[first] = difference
+    signal_line[first] = smoothed
+    histogram[first] = difference - smoothed
+    source = values[first + 1 :]
+    line_out = line[first + 1 :]
+    signal_out = signal_line[first + 1 :]
+    histogram_out = histogram[first + 1 :]
+    for index in range(source.shape[0]):
+        value = source[index]
+        fast_average = fused_multiply_add(value - fast_average, fast_factor, fast_average)
+        slow_average = fused_multiply_add(value - slow_average, slow_factor, slow_average)
+        difference = fast_average - slow_average
+        smoothed = fused_multiply_add(difference - smoothed, signal_factor, smoothed)
+        line_out[index] = difference
+        signal_out[index] = smoothed
+        histogram_out[index] = difference - smoothed
     return line, signal_line, histogram
+
+
+@jit
+def _ema_oscillator(
+    values: FloatArray, start: int, fast: int, slow: int, percent: bool
+) -> FloatArray:
+    """APO / PPO of two EMAs (both seeded at ``start``) in one pass, with ``_ema``'s
+    operations."""
+    length = values.shape[0]
+    first = start + slow - 1
+    out = _output(length, first)
+    if first >= length:
+        return out
+    fast_factor = 2.0 / (fast + 1)
+    slow_factor = 2.0 / (slow + 1)
+    total = 0.0
+    for index in range(start, start + fast):
+        total += values[index]
+    fast_average = total / fast
+    for index in range(start + fast, first + 1):
+        fast_average = fused_multiply_add(values[index] - fast_average, fast_factor, fast_average)
+    total = 0.0
+    for index in range(start, first + 1):
+        total += values[index]
+    slow_average = total / slow
+    source = values[first + 1 :]
+    target = out[first:]
+    for index in range(target.shape[0]):
+        if index > 0:
+            value = source[index - 1]
+            fast_average = fused_multiply_add(value - fast_average, fast_factor, fast_average)
+            slow_average = fused_multiply_add(value - slow_average, slow_factor, slow_average)
+        if not percent:
+            target[index] = fast_average - slow_average
+        elif _is_zero(slow_average):
+            target[index] = 0.0
+        else:
+            target[index] = ((fast_average - slow_average) / slow_average) * 100.0
+    return out
 
 
 @jit
@@ -216,6 +370,8 @@ def _price_oscillator(
     if slow < fast:
         fast, slow = slow, fast
     slow_lookback = ma_lookback_kernel(slow, ma_type)
+    if ma_type == 1:
+        return _ema_oscillator(values, start, fast, slow, percent)
     fast_line = _moving_average(values, start, fast, ma_type)
     slow_line = _moving_average(values, start, slow, ma_type)
     first = start + slow_lookback

@@ -23,7 +23,6 @@ from yeouido.model.errors import IndicatorError
 from yeouido.ta._core import (
     ArrayLike,
     FloatArray,
-    as_float_array,
     check_number,
     check_period,
     check_same_length,
@@ -31,6 +30,8 @@ from yeouido.ta._core import (
     jit,
     wrap,
 )
+from yeouido.ta._core import as_float_array as _checked_float_array
+from yeouido.ta.volatility import fused_multiply_add
 
 MAXIMUM_PERIOD = 100_000
 
@@ -87,6 +88,32 @@ def ma_lookback(period: int, ma_type: int) -> int:
     if ma_type == KAMA_TYPE:
         return period
     return period - 1
+
+
+# -- input conversion ----------------------------------------------------------------------
+
+
+@jit
+def _has_inf(values: FloatArray) -> bool:
+    """Whether any value is ±inf (a branch-free reduction the compiler vectorises)."""
+    found = False
+    for index in range(values.shape[0]):
+        found |= abs(values[index]) == math.inf
+    return found
+
+
+def as_float_array(values: Any, name: str) -> FloatArray:
+    """:func:`yeouido.ta._core.as_float_array` with a fast path for a contiguous 1-D
+    ``float64`` array (checked for inf by one vectorised pass, not copied)."""
+    if (
+        type(values) is np.ndarray
+        and values.dtype == np.float64
+        and values.ndim == 1
+        and values.flags.c_contiguous
+        and not _has_inf(values)
+    ):
+        return values
+    return _checked_float_array(values, name)
 
 
 # -- kernels: shared helpers ---------------------------------------------------------------
@@ -192,7 +219,11 @@ def _sma(values: FloatArray, start: int, period: int) -> FloatArray:
 
 @jit
 def _ema(values: FloatArray, start: int, period: int) -> FloatArray:
-    """EMA seeded with the SMA of its first ``period`` values, ``k = 2 / (period + 1)``."""
+    """EMA seeded with the SMA of its first ``period`` values, ``k = 2 / (period + 1)``.
+
+    Each step is ``fma(value - previous, k, previous)``: the one rounding of TA-Lib's build
+    (which contracts this multiply-add), so the results are TA-Lib's bit for bit.
+    """
     length = values.shape[0]
     first = start + period - 1
     out = _output(length, first)
@@ -204,9 +235,12 @@ def _ema(values: FloatArray, start: int, period: int) -> FloatArray:
         total += values[index]
     previous = total / period
     out[first] = previous
-    for index in range(first + 1, length):
-        previous = (values[index] - previous) * factor + previous
-        out[index] = previous
+    # Slices keep the hot loop free of negative-index checks, so it compiles tight.
+    source = values[first + 1 :]
+    target = out[first + 1 :]
+    for index in range(source.shape[0]):
+        previous = fused_multiply_add(source[index] - previous, factor, previous)
+        target[index] = previous
     return out
 
 
@@ -322,27 +356,79 @@ def _kama(values: FloatArray, start: int, period: int) -> FloatArray:
 
 
 @jit
+def _ema_seed(values: FloatArray, start: int, period: int) -> float:
+    """The SMA of ``values[start : start + period]`` that seeds an EMA (summed in order)."""
+    total = 0.0
+    for index in range(start, start + period):
+        total += values[index]
+    return total / period
+
+
+@jit
 def _dema(values: FloatArray, start: int, period: int) -> FloatArray:
-    once = _ema(values, start, period)
-    twice = _ema(once, start + period - 1, period)
-    first = start + 2 * (period - 1)
+    """``2·EMA - EMA(EMA)`` in one pass: the same operations as chaining :func:`_ema`."""
     length = values.shape[0]
+    lag = period - 1
+    first = start + 2 * lag
     out = _output(length, first)
-    for index in range(first, length):
-        out[index] = 2.0 * once[index] - twice[index]
+    if first >= length:
+        return out
+    factor = 2.0 / (period + 1)
+    once = _ema_seed(values, start, period)
+    total = once
+    for index in range(start + period, first + 1):
+        once = fused_multiply_add(values[index] - once, factor, once)
+        total += once
+    twice = total / period
+    out[first] = 2.0 * once - twice
+    source = values[first + 1 :]
+    target = out[first + 1 :]
+    for index in range(source.shape[0]):
+        once = fused_multiply_add(source[index] - once, factor, once)
+        twice = fused_multiply_add(once - twice, factor, twice)
+        target[index] = 2.0 * once - twice
     return out
 
 
 @jit
+def _triple_ema_seed(
+    values: FloatArray, start: int, period: int, factor: float
+) -> tuple[float, float, float]:
+    """The three EMA levels of TEMA / TRIX at ``start + 3·(period - 1)``, seeded as TA-Lib
+    chains its EMAs (each seeded with the SMA of the previous level's first values)."""
+    lag = period - 1
+    once = _ema_seed(values, start, period)
+    total = once
+    for index in range(start + period, start + 2 * lag + 1):
+        once = fused_multiply_add(values[index] - once, factor, once)
+        total += once
+    twice = total / period
+    total = twice
+    for index in range(start + 2 * lag + 1, start + 3 * lag + 1):
+        once = fused_multiply_add(values[index] - once, factor, once)
+        twice = fused_multiply_add(once - twice, factor, twice)
+        total += twice
+    return once, twice, total / period
+
+
+@jit
 def _tema(values: FloatArray, start: int, period: int) -> FloatArray:
-    once = _ema(values, start, period)
-    twice = _ema(once, start + period - 1, period)
-    thrice = _ema(twice, start + 2 * (period - 1), period)
-    first = start + 3 * (period - 1)
+    """``3·EMA - 3·EMA² + EMA³`` in one pass: the same operations as chaining :func:`_ema`."""
     length = values.shape[0]
+    first = start + 3 * (period - 1)
     out = _output(length, first)
-    for index in range(first, length):
-        out[index] = 3.0 * once[index] - 3.0 * twice[index] + thrice[index]
+    if first >= length:
+        return out
+    factor = 2.0 / (period + 1)
+    once, twice, thrice = _triple_ema_seed(values, start, period, factor)
+    out[first] = 3.0 * once - 3.0 * twice + thrice
+    source = values[first + 1 :]
+    target = out[first + 1 :]
+    for index in range(source.shape[0]):
+        once = fused_multiply_add(source[index] - once, factor, once)
+        twice = fused_multiply_add(once - twice, factor, twice)
+        thrice = fused_multiply_add(twice - thrice, factor, thrice)
+        target[index] = 3.0 * once - 3.0 * twice + thrice
     return out
 
 
@@ -403,7 +489,10 @@ def _bbands(
     ma_type: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     length = values.shape[0]
-    middle = _moving_average(values, start, period, ma_type)
+    if ma_type == SMA_TYPE:
+        middle = _output(length, start + period - 1)
+    else:
+        middle = _moving_average(values, start, period, ma_type)
     lookback = period - 1
     if ma_type == DEMA_TYPE:
         lookback = 2 * (period - 1)
@@ -417,19 +506,26 @@ def _bbands(
     if first >= length:
         return upper, middle, lower
     if ma_type == SMA_TYPE:
-        # Deviation from the SMA itself: mean of squares minus the squared SMA.
+        # Deviation from the SMA itself: mean of squares minus the squared SMA. The SMA's own
+        # running sum is recomputed here with the same operations as ``_sma``, in one pass.
+        total = 0.0
         total_squares = 0.0
         for index in range(start, first):
-            total_squares += values[index] * values[index]
+            value = values[index]
+            total += value
+            total_squares += value * value
         for index in range(first, length):
             value = values[index]
+            total += value
             total_squares += value * value
+            center = total / period
             variance = total_squares / period
             leaving = values[index - period + 1]
+            total -= leaving
             total_squares -= leaving * leaving
-            center = middle[index]
             variance -= center * center
             deviation = 0.0 if variance < ZERO_THRESHOLD else math.sqrt(variance)
+            middle[index] = center
             upper[index] = center + deviation * deviations_up
             lower[index] = center - deviation * deviations_down
     else:
@@ -444,7 +540,39 @@ def _bbands(
 
 
 @jit
+def _rescan_highest(values: FloatArray, trailing: int, today: int) -> tuple[int, float]:
+    """Index and value of the first highest of ``values[trailing : today + 1]``, comparing
+    with ``>`` from the oldest bar (TA-Lib's rescan), without branches in the loop."""
+    window = values[trailing : today + 1]
+    best_offset = 0
+    best = window[0]
+    for offset in range(1, window.shape[0]):
+        candidate = window[offset]
+        better = candidate > best
+        best_offset = offset if better else best_offset
+        best = candidate if better else best
+    return trailing + best_offset, best
+
+
+@jit
+def _rescan_lowest(values: FloatArray, trailing: int, today: int) -> tuple[int, float]:
+    """Index and value of the first lowest of ``values[trailing : today + 1]``, comparing
+    with ``<`` from the oldest bar (TA-Lib's rescan), without branches in the loop."""
+    window = values[trailing : today + 1]
+    best_offset = 0
+    best = window[0]
+    for offset in range(1, window.shape[0]):
+        candidate = window[offset]
+        better = candidate < best
+        best_offset = offset if better else best_offset
+        best = candidate if better else best
+    return trailing + best_offset, best
+
+
+@jit
 def _midprice(high: FloatArray, low: FloatArray, start: int, period: int) -> FloatArray:
+    """TA-Lib's MIDPRICE with its tracked extremes inlined: keep the index of the highest high
+    and lowest low, rescan the window only when that bar leaves it."""
     length = high.shape[0]
     first = start + period - 1
     out = _output(length, first)
@@ -452,11 +580,21 @@ def _midprice(high: FloatArray, low: FloatArray, start: int, period: int) -> Flo
     highest = 0.0
     lowest_index = -1
     lowest = 0.0
-    for index in range(first, length):
-        trailing = index - period + 1
-        highest_index, highest = _highest_since(high, trailing, index, highest_index, highest)
-        lowest_index, lowest = _lowest_since(low, trailing, index, lowest_index, lowest)
-        out[index] = (highest + lowest) / 2.0
+    for today in range(first, length):
+        trailing = today - period + 1
+        value = high[today]
+        if highest_index < trailing:
+            highest_index, highest = _rescan_highest(high, trailing, today)
+        elif value >= highest:
+            highest_index = today
+            highest = value
+        value = low[today]
+        if lowest_index < trailing:
+            lowest_index, lowest = _rescan_lowest(low, trailing, today)
+        elif value <= lowest:
+            lowest_index = today
+            lowest = value
+        out[today] = (highest + lowest) / 2.0
     return out
 
 

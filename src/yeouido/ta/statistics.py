@@ -13,7 +13,6 @@ from typing import Any
 from yeouido.ta._core import (
     ArrayLike,
     FloatArray,
-    as_float_array,
     check_number,
     index_of,
     jit,
@@ -24,26 +23,42 @@ from yeouido.ta.overlap import (
     _first_valid,
     _output,
     _variance,
+    as_float_array,
     checked_period,
 )
 
 
 @jit
 def _linearreg(values: FloatArray, start: int, period: int) -> FloatArray:
-    """Least-squares line over the last ``period`` bars, evaluated at the newest bar."""
+    """Least-squares line over the last ``period`` bars, evaluated at the newest bar.
+
+    O(n): ``sum_y`` and ``sum_xy`` (x = bars back from the newest) are summed once over the
+    first window, then slid: every value ages by one bar, so ``sum_xy`` gains ``sum_y`` and
+    loses ``period`` times the leaving value. On prices with few significant digits (such as
+    KRX integer prices) the sums are exact; otherwise they agree with TA-Lib's to ~1e-13.
+    The streaming ``LINEARREG`` performs the same operations.
+    """
     length = values.shape[0]
     first = start + period - 1
     out = _output(length, first)
+    if first >= length:
+        return out
     sum_x = period * (period - 1) * 0.5
     sum_x_squared = float(period * (period - 1) * (2 * period - 1) // 6)
     divisor = sum_x * sum_x - period * sum_x_squared
+    sum_xy = 0.0
+    sum_y = 0.0
+    for back in range(period - 1, -1, -1):
+        value = values[first - back]
+        sum_y += value
+        sum_xy += back * value
     for index in range(first, length):
-        sum_xy = 0.0
-        sum_y = 0.0
-        for back in range(period - 1, -1, -1):
-            value = values[index - back]
-            sum_y += value
-            sum_xy += back * value
+        if index > first:
+            leaving = values[index - period]
+            sum_xy += sum_y
+            sum_xy -= period * leaving
+            sum_y -= leaving
+            sum_y += values[index]
         slope = (period * sum_xy - sum_x * sum_y) / divisor
         intercept = (sum_y - slope * sum_x) / period
         out[index] = intercept + slope * (period - 1)

@@ -34,6 +34,7 @@ class WilderCell(Cell):
         self.period = period
         self.lookback = period
         self.balance = balance
+        self.retain = (period - 1) / period
         self.seen = 0
         self.previous = 0.0
         self.gain = 0.0
@@ -48,9 +49,26 @@ class WilderCell(Cell):
                 self.previous = value
                 self.seen = 1
             return NAN
-        change = value - self.previous
         gain = self.gain
         loss = self.loss
+        if seen > period and not self.balance:
+            # RSI: the operations of the batch kernel's fast path (see ``_wilder_oscillator``).
+            step = (value - self.previous) / period
+            if step < 0.0:
+                loss = loss * self.retain - step
+                gain = gain * self.retain + 0.0
+            else:
+                loss = loss * self.retain - 0.0
+                gain = gain * self.retain + step
+            total = gain + loss
+            out = 0.0 if _is_zero(total) else 100.0 * (gain / total)
+            if commit:
+                self.previous = value
+                self.gain = gain
+                self.loss = loss
+                self.seen = seen + 1
+            return out
+        change = value - self.previous
         if seen > period:
             loss *= period - 1
             gain *= period - 1

@@ -30,6 +30,7 @@ from yeouido.ta.overlap import (
     checked_period,
     ma_lookback,
 )
+from yeouido.ta.volatility import fused_multiply_add
 
 # -- cells: one series in, one value out -------------------------------------------------------
 
@@ -100,7 +101,7 @@ class SmaCell(Cell):
 
 
 class EmaCell(Cell):
-    """SMA-seeded EMA, as :func:`yeouido.ta.overlap._ema`."""
+    """SMA-seeded EMA, as :func:`yeouido.ta.overlap._ema` (the same fused multiply-add)."""
 
     def __init__(self, period: int) -> None:
         self.period = period
@@ -113,7 +114,8 @@ class EmaCell(Cell):
     def step(self, value: float, commit: bool) -> float:
         """The EMA after ``value`` (NaN while warming up)."""
         if self.seen > self.lookback:
-            out = (value - self.previous) * self.factor + self.previous
+            previous = self.previous
+            out = fused_multiply_add(value - previous, self.factor, previous)
             if commit:
                 self.previous = out
             return out
@@ -673,6 +675,8 @@ class STDDEV(MachineIndicator):
 
 
 class _LinearRegressionMachine(Machine):
+    """Running ``sum_y`` / ``sum_xy`` slid as :func:`yeouido.ta.statistics._linearreg`."""
+
     def __init__(self, period: int) -> None:
         super().__init__(NAN)
         self.period = period
@@ -680,13 +684,19 @@ class _LinearRegressionMachine(Machine):
         self.sum_x = period * (period - 1) * 0.5
         self.sum_x_squared = float(period * (period - 1) * (2 * period - 1) // 6)
         self.divisor = self.sum_x * self.sum_x - period * self.sum_x_squared
+        self.sum_xy = 0.0
+        self.sum_y = 0.0
 
     def compute(self, values: tuple[float, ...], position: int, commit: bool) -> Any:
         period = self.period
         ring = self.ring
         value = values[0]
-        out = NAN
-        if position >= period - 1:
+        slot = position % period
+        if position < period - 1:
+            if commit:
+                ring[slot] = value
+            return NAN
+        if position == period - 1:
             sum_xy = 0.0
             sum_y = 0.0
             for back in range(period - 1, 0, -1):
@@ -695,12 +705,20 @@ class _LinearRegressionMachine(Machine):
                 sum_xy += back * older
             sum_y += value
             sum_xy += 0 * value
-            slope = (period * sum_xy - self.sum_x * sum_y) / self.divisor
-            intercept = (sum_y - slope * self.sum_x) / period
-            out = intercept + slope * (period - 1)
+        else:
+            leaving = ring[slot]
+            sum_xy = self.sum_xy + self.sum_y
+            sum_xy -= period * leaving
+            sum_y = self.sum_y - leaving
+            sum_y += value
+        sum_x = self.sum_x
+        slope = (period * sum_xy - sum_x * sum_y) / self.divisor
+        intercept = (sum_y - slope * sum_x) / period
         if commit:
-            ring[position % period] = value
-        return out
+            ring[slot] = value
+            self.sum_xy = sum_xy
+            self.sum_y = sum_y
+        return intercept + slope * (period - 1)
 
 
 class LINEARREG(MachineIndicator):
