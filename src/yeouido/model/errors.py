@@ -164,6 +164,29 @@ class OrderRejected(BrokerError):
     code = "ORDER_REJECTED"
 
 
+class InsufficientFunds(OrderRejected):
+    """The account cannot pay for the order (buying power below the order's cost)."""
+
+    code = "INSUFFICIENT_FUNDS"
+
+
+class InsufficientPosition(OrderRejected):
+    """A sell exceeds the sellable quantity (no short selling)."""
+
+    code = "INSUFFICIENT_POSITION"
+
+
+class OrderDenied(YeouidoError):
+    """A pre-trade risk check denied the order before it left the process.
+
+    ``code`` names the check (``RISK_MAX_ORDER_VALUE``, ``RISK_MAX_POSITION``,
+    ``RISK_DAILY_LOSS``, ``RISK_ORDER_RATE``, ``RISK_PRICE_DEVIATION``, ``RISK_DUPLICATE``,
+    ``RISK_HALTED``, ``RISK_REDUCING``, …).
+    """
+
+    code = "ORDER_DENIED"
+
+
 class RateLimited(BrokerError):
     """A rate limit was hit; ``retry_after`` is the suggested wait in seconds, if known."""
 

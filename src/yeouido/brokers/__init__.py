@@ -1,0 +1,1 @@
+"""The Broker interface, its registry, and one package per broker."""

@@ -1,0 +1,1 @@
+"""The paper broker: the simulated exchange with an account ledger."""
