@@ -48,6 +48,14 @@ class SimulationClock:
 
     def pace(self, simulated_ts: int) -> float:
         """Sleep until wall time catches up with ``simulated_ts``; return the seconds slept."""
+        wait = self.wait_for(simulated_ts)
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+    def wait_for(self, simulated_ts: int) -> float:
+        """Seconds of wall time to wait before ``simulated_ts`` is due (0 when late or fast);
+        for asyncio drivers, which ``await asyncio.sleep(...)`` instead of blocking."""
         if self.speed is None:
             return 0.0
         now = self._monotonic()
@@ -56,11 +64,7 @@ class SimulationClock:
             return 0.0
         start_ts, start_wall = self._anchor
         due = start_wall + (simulated_ts - start_ts) / NANOS / self.speed
-        wait = due - now
-        if wait > 0:
-            self._sleep(wait)
-            return wait
-        return 0.0
+        return max(0.0, due - now)
 
     def reset(self) -> None:
         """Forget the anchor (after a pause, so the clock does not try to catch up)."""
