@@ -83,14 +83,27 @@ def test_calendar_bad_month() -> None:
     assert "YYYY-MM" in result.output
 
 
-def test_demo_shows_schedules_and_listings() -> None:
-    result = runner.invoke(app, ["demo", "--at", "2026-11-24T10:30"])
+def test_today_shows_schedules_and_listings() -> None:
+    result = runner.invoke(app, ["today", "--at", "2026-11-24T10:30"])
     assert result.exit_code == 0, result.output
     for text in ("KRX 2026-11-24", "NXT 2026-11-24", "▶", "005930", "Q520057"):
         assert text in result.stdout
 
 
-def test_demo_on_a_holiday_shows_the_next_trading_day() -> None:
-    result = runner.invoke(app, ["demo", "--at", "2026-11-22T10:00"])
+def test_today_on_a_holiday_shows_the_next_trading_day() -> None:
+    result = runner.invoke(app, ["today", "--at", "2026-11-22T10:00"])
     assert result.exit_code == 0, result.output
     assert "next: 2026-11-23" in result.stdout
+
+
+def test_demo_runs_a_simulated_morning_and_prints_the_summary() -> None:
+    result = runner.invoke(app, ["demo", "--no-live", "--until", "09:20", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "summary of" in result.stdout
+    assert "trades" in result.stdout and "005930" in result.stdout
+
+
+def test_demo_rejects_a_bad_time() -> None:
+    result = runner.invoke(app, ["demo", "--no-live", "--until", "noon"])
+    assert result.exit_code == 2
+    assert "--until" in result.output

@@ -1,103 +1,94 @@
-"""``yeouido demo``: today's KRX and NXT schedules and the rules of a few real listings.
-
-(The simulated market replaces this view once it exists; the schedule and rules stay.)
-"""
+"""``yeouido demo``: a trading day of the simulated market at high speed, with a live view and
+a summary at the end. Ends by itself, or on Ctrl-C (the summary still prints)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+import time as wall
+from datetime import datetime, time
 
 import typer
-from rich.table import Table
+from rich.live import Live
 
-from yeouido.cli.output import console, reported_errors, won
-from yeouido.cli.rules import parse_moment, rules_data
-from yeouido.krx import DaySchedule, is_trading_day, next_trading_day, schedule
-from yeouido.model import Venue
+from yeouido.cli.market_view import DayLog, live_view, summary_table
+from yeouido.cli.output import console, reported_errors
+from yeouido.exchange.clock import NANOS, SimulationClock
+from yeouido.exchange.events import datetime_to_ts
+from yeouido.exchange.simulation import MarketSimulation
+from yeouido.model import SEOUL, InvalidInput
 
-SHORT_TYPES = {
-    "limit": "L",
-    "market": "M",
-    "conditional_limit": "CL",
-    "best_opposite": "BO",
-    "best_same_side": "BS",
-    "midpoint": "MID",
-    "stop_limit": "STP",
-}
-SESSION_PREFIX = {
-    "regular": "",
-    "pre_open_close": "장전종가: ",
-    "after_hours_close": "장후종가: ",
-    "after_hours_single": "단일가: ",
-}
-SESSION_PREFIX_LEGEND = "장전종가/장후종가 = closing-price sessions, 단일가 = single price"
-
-DEMO_CODES = ("005930", "000660", "247540", "069500", "122630", "114800", "Q520057")
+BOOK_CODES = ("005930", "000660", "069500")
+STEP_SECONDS = 20
 
 
-def schedule_table(day_schedule: DaySchedule, moment: datetime) -> Table:
-    """One venue's phases, the current one highlighted."""
-    table = Table(title=f"{day_schedule.venue.value} {day_schedule.day}", title_justify="left")
-    table.add_column("from")
-    table.add_column("to")
-    table.add_column("phase")
-    for window in day_schedule.phases:
-        current = window.contains(moment)
-        table.add_row(
-            f"{window.start:%H:%M:%S}",
-            f"{window.end:%H:%M:%S}",
-            ("▶ " if current else "  ") + window.phase.label,
-            style="bold green" if current else "",
-        )
-    if day_schedule.note:
-        table.caption = day_schedule.note
-    return table
+def _parse_clock(text: str, field: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput.for_field(field, text, "use HH:MM or HH:MM:SS") from None
 
 
 def demo(
-    at: str | None = typer.Option(None, "--at", help="Pretend it is this moment (ISO, KST)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the simulated market."),
+    speed: float = typer.Option(
+        0, "--speed", help="Simulated seconds per wall second (0: as fast as possible)."
+    ),
+    until: str = typer.Option("15:31", "--until", help="Simulated time to stop at (HH:MM)."),
+    live: bool = typer.Option(True, "--live/--no-live", help="Show the live view."),
 ) -> None:
-    """Show today's sessions on KRX and NXT and the rules of a few listings right now."""
+    """Run a simulated KRX trading day with a live view, then print its summary."""
     with reported_errors():
-        moment = parse_moment(at)
-        day = moment.date()
-        if not is_trading_day(day):
-            console.print(f"{day} is not a trading day; next: {next_trading_day(day)}")
-            day = next_trading_day(day)
-        console.print(f"[bold]yeouido[/] — KRX rules at {moment:%Y-%m-%d %H:%M:%S} KST\n")
-        console.print(schedule_table(schedule(day, Venue.KRX), moment))
-        console.print(schedule_table(schedule(day, Venue.NXT), moment))
-        listings = Table(title="listings now", title_justify="left")
-        for column in ("code", "name", "KRX now", "NXT now"):
-            listings.add_column(column)
-        for column in ("base", "tick", "하한가", "상한가"):
-            listings.add_column(column, justify="right")
-        for code in DEMO_CODES:
-            data = rules_data(code, None, moment)
-            per_venue = {item["venue"]: item for item in data["venues"]}
-            listings.add_row(
-                data["code"],
-                data["name"],
-                _types(per_venue.get("KRX")),
-                _types(per_venue.get("NXT")) if "NXT" in per_venue else "-",
-                won(data["base_price"]),
-                won(data["tick"]),
-                won(data["lower_limit"]),
-                won(data["upper_limit"]),
-            )
-        console.print(listings)
-        legend = ", ".join(f"{short}={name}" for name, short in SHORT_TYPES.items())
-        console.print(f"[dim]order types: {legend}; sessions: {SESSION_PREFIX_LEGEND}[/]")
+        end_clock = _parse_clock(until, "--until")
+        started = wall.perf_counter()
+        simulation = MarketSimulation(seed=seed)
+        end = datetime.combine(simulation.day, end_clock, tzinfo=SEOUL)
+        log = DayLog()
+        simulation.exchange.subscribe(log.on_event)
+        codes = [code for code in BOOK_CODES if code in simulation.instruments]
+        clock = SimulationClock(speed or None)
+        console.print(
+            f"[bold]yeouido demo[/]: {len(simulation.instruments)} instruments on "
+            f"{simulation.day} (seed {seed}); ready in {wall.perf_counter() - started:.1f} s"
+        )
+        interrupted = False
+        try:
+            if live:
+                with Live(
+                    live_view(simulation, log, codes),
+                    console=console,
+                    refresh_per_second=8,
+                    transient=False,
+                ) as screen:
+                    _run(
+                        simulation,
+                        clock,
+                        end,
+                        lambda: screen.update(live_view(simulation, log, codes)),
+                    )
+            else:
+                _run(simulation, clock, end, lambda: None)
+        except KeyboardInterrupt:
+            interrupted = True
+        console.print(summary_table(simulation))
+        note = " (interrupted)" if interrupted else ""
+        console.print(
+            f"{simulation.now:%H:%M:%S}{note}: {log.trades:,} trades, "
+            f"{log.volume:,} shares, {log.vi_count} VI, "
+            f"{simulation.counts['order_accepted']:,} orders; "
+            f"{wall.perf_counter() - started:.1f} s"
+        )
 
 
-def _types(venue: dict[str, Any] | None) -> str:
-    if venue is None:
-        return "-"
-    sessions: dict[str, list[str]] = venue["order_types"]
-    if not sessions:
-        return "closed"
-    return "\n".join(
-        SESSION_PREFIX.get(session, session) + " ".join(SHORT_TYPES.get(t, t) for t in types)
-        for session, types in sessions.items()
-    )
+def _run(
+    simulation: MarketSimulation,
+    clock: SimulationClock,
+    end: datetime,
+    refresh: object,
+) -> None:
+    end_ts = datetime_to_ts(end)
+    step = STEP_SECONDS * NANOS
+    assert callable(refresh)
+    while simulation.now_ts < end_ts:
+        target = min(simulation.now_ts + step, end_ts)
+        simulation.run_until(target)
+        clock.pace(target)
+        refresh()

@@ -8,6 +8,7 @@ from yeouido import __version__
 from yeouido.cli.calendar import calendar
 from yeouido.cli.demo import demo
 from yeouido.cli.rules import rules
+from yeouido.cli.today import today
 
 app = typer.Typer(
     name="yeouido",
@@ -27,6 +28,7 @@ def version() -> None:
 app.command()(rules)
 app.command()(calendar)
 app.command()(demo)
+app.command()(today)
 
 
 def main() -> None:
