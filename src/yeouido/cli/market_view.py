@@ -123,7 +123,10 @@ def summary_table(simulation: MarketSimulation) -> Table:
     table = Table(title=f"summary of {simulation.day}", title_justify="left")
     for column in ("code", "name", "open", "high", "low", "close", "chg", "volume"):
         table.add_column(
-            column, justify="left" if column in ("code", "name") else "right", no_wrap=True
+            column,
+            justify="left" if column in ("code", "name") else "right",
+            no_wrap=True,
+            min_width=7 if column == "code" else None,
         )
     rows = []
     for code, instrument in simulation.instruments.items():
