@@ -1,3 +1,35 @@
-"""yeouido: system trading for the Korean market."""
+"""yeouido: system trading for the Korean market.
+
+>>> import yeouido
+>>> broker = yeouido.connect("paper")        # doctest: +SKIP
+>>> broker.buy("005930", 10, price=70_000)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from yeouido.brokers.base import AsyncBroker
+    from yeouido.brokers.registry import connect_async
+    from yeouido.brokers.sync import Broker, connect
+
+_LAZY = {
+    "connect": "yeouido.brokers.sync",
+    "Broker": "yeouido.brokers.sync",
+    "connect_async": "yeouido.brokers.registry",
+    "AsyncBroker": "yeouido.brokers.base",
+}
+
+__all__ = ["AsyncBroker", "Broker", "__version__", "connect", "connect_async"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the broker API on first use (``import yeouido`` stays light for the CLI)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'yeouido' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 
 from yeouido import __version__
+from yeouido.cli import paper
 from yeouido.cli.calendar import calendar
 from yeouido.cli.demo import demo
 from yeouido.cli.rules import rules
 from yeouido.cli.today import today
+from yeouido.cli.trading import COMMANDS as TRADING_COMMANDS
 
 app = typer.Typer(
     name="yeouido",
@@ -29,6 +31,9 @@ app.command()(rules)
 app.command()(calendar)
 app.command()(demo)
 app.command()(today)
+for trading_command in TRADING_COMMANDS:
+    app.command(name=trading_command.__name__)(trading_command)
+app.add_typer(paper.app, name="paper")
 
 
 def main() -> None:

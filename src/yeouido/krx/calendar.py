@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import platformdirs
-
 from yeouido.model.errors import CalendarError, InvalidInput
+from yeouido.paths import cache_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +87,6 @@ def special_day(day: date) -> SpecialDay | None:
             day, FIRST_DAY_OPEN_SHIFT, 0, "first trading day of the year: opens 10:00"
         )
     return None
-
-
-def cache_dir() -> Path:
-    """Where yeouido keeps caches it can rebuild (``YEOUIDO_CACHE_DIR`` overrides)."""
-    override = os.environ.get("YEOUIDO_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("yeouido"))
 
 
 @dataclass(frozen=True, slots=True)

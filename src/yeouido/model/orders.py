@@ -96,6 +96,35 @@ class OrderRequest:
             if value <= 0:
                 raise InvalidPrice.for_field(name, value, "must be > 0")
 
+    @classmethod
+    def create(
+        cls,
+        code: str,
+        side: str | Side,
+        quantity: int,
+        price: Price | None = None,
+        order_type: str | OrderType = OrderType.LIMIT,
+        tif: str | TimeInForce = TimeInForce.DAY,
+        session: str | Session = Session.REGULAR,
+        venue: str | Venue = Venue.KRX,
+        client_order_id: str | None = None,
+        stop_price: Price | None = None,
+    ) -> OrderRequest:
+        """Build a request from the users' spellings (``"buy"``, ``"ioc"``, ``"nxt"``);
+        a bad value raises :class:`InvalidInput` naming the field and the choices."""
+        return cls(
+            code,
+            _parse(Side, "side", side),
+            quantity,
+            price,
+            _parse(OrderType, "order_type", order_type),
+            _parse(TimeInForce, "tif", tif),
+            _parse(Session, "session", session),
+            _parse(Venue, "venue", str(venue).upper()),
+            client_order_id,
+            stop_price,
+        )
+
     def with_client_order_id(self, client_order_id: str) -> OrderRequest:
         """A copy carrying ``client_order_id``."""
         return replace(self, client_order_id=client_order_id)

@@ -1,0 +1,293 @@
+"""The Broker interface: market data, orders and the account, the same for every broker.
+
+:class:`AsyncBroker` is the asyncio interface every adapter implements;
+:class:`yeouido.brokers.sync.Broker` is its synchronous facade for scripts and notebooks.
+What a broker supports is declared in :class:`Capabilities` (in the manner of ccxt's ``has``);
+asking for anything else raises :class:`~yeouido.model.errors.NotSupported` naming it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from yeouido.model.account import Balance, Fill, Position
+from yeouido.model.enums import OrderStatus, OrderType, Session, Side, TimeInForce, Venue
+from yeouido.model.errors import NotSupported
+from yeouido.model.instrument import Instrument, Price
+from yeouido.model.market_data import OrderBook, Quote, Trade
+from yeouido.model.orders import Order, OrderRequest
+
+ALL_STREAMS = frozenset({"trades", "books", "orders", "fills"})
+BAR_INTERVALS = frozenset({"1d", "1m"})
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a broker supports. :meth:`check` raises :class:`NotSupported` naming the first
+    unsupported part of an order request."""
+
+    order_types: frozenset[OrderType]
+    time_in_force: frozenset[TimeInForce]
+    sessions: frozenset[Session]
+    venues: frozenset[Venue]
+    streams: frozenset[str]
+    bar_intervals: frozenset[str] = BAR_INTERVALS
+    modify: bool = True
+    cancel: bool = True
+
+    def check(self, request: OrderRequest, broker: str) -> None:
+        """Raise :class:`NotSupported` if ``broker`` cannot take ``request`` as asked."""
+        for field, value, allowed in (
+            ("order_type", request.order_type, self.order_types),
+            ("tif", request.tif, self.time_in_force),
+            ("session", request.session, self.sessions),
+            ("venue", request.venue, self.venues),
+        ):
+            if value not in allowed:
+                supported = ", ".join(sorted(item.value for item in allowed))
+                raise NotSupported(
+                    f"{broker} does not support {field}={value.value} (supported: {supported})",
+                    field=field,
+                    value=value.value,
+                    rule=f"supported: {supported}",
+                )
+
+    def require_stream(self, kind: str, broker: str) -> None:
+        """Raise :class:`NotSupported` unless ``kind`` is one of the broker's streams."""
+        if kind not in self.streams:
+            raise NotSupported(
+                f"{broker} has no {kind} stream (streams: {', '.join(sorted(self.streams))})",
+                field="stream",
+                value=kind,
+            )
+
+    def require_interval(self, interval: str, broker: str) -> None:
+        """Raise :class:`NotSupported` unless bars of ``interval`` are available."""
+        if interval not in self.bar_intervals:
+            raise NotSupported(
+                f"{broker} has no {interval} bars ({', '.join(sorted(self.bar_intervals))})",
+                field="interval",
+                value=interval,
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly description."""
+        return {
+            "order_types": sorted(item.value for item in self.order_types),
+            "time_in_force": sorted(item.value for item in self.time_in_force),
+            "sessions": sorted(item.value for item in self.sessions),
+            "venues": sorted(item.value for item in self.venues),
+            "streams": sorted(self.streams),
+            "bar_intervals": sorted(self.bar_intervals),
+            "modify": self.modify,
+            "cancel": self.cancel,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BuyingPower:
+    """What a buy of ``code`` at ``price`` can use: the cash amount and the whole quantity it
+    pays for, costs included (주문가능금액, 주문가능수량)."""
+
+    code: str
+    price: Price
+    amount: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEvent:
+    """One change of an order: a status change (``fill`` is ``None``) or a fill.
+
+    ``order`` is the order after the change (``None`` for a fill of an order this process
+    does not know, which reconciliation reports).
+    """
+
+    order_id: str
+    code: str
+    time: datetime
+    status: OrderStatus | None
+    previous: OrderStatus | None = None
+    fill: Fill | None = None
+    reason: str | None = None
+    order: Order | None = None
+
+    @property
+    def kind(self) -> str:
+        """``"fill"`` or ``"status"``."""
+        return "fill" if self.fill is not None else "status"
+
+
+MarketEvent = Trade | OrderBook
+MarketCallback = Callable[[MarketEvent], None]
+OrderCallback = Callable[[OrderEvent], None]
+
+
+class AsyncBroker(ABC):
+    """One broker account: market data, orders and the account (asyncio)."""
+
+    name: str
+    capabilities: Capabilities
+
+    # -- life cycle --------------------------------------------------------------------
+    @abstractmethod
+    async def start(self) -> None:
+        """Connect, authenticate and reconcile; called by :func:`yeouido.connect_async`."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Disconnect and release resources."""
+
+    async def __aenter__(self) -> AsyncBroker:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # -- market data -------------------------------------------------------------------
+    @abstractmethod
+    async def instrument(self, code: str) -> Instrument:
+        """The instrument with ``code``."""
+
+    @abstractmethod
+    async def quote(self, code: str) -> Quote:
+        """Last trade, best bid and ask."""
+
+    @abstractmethod
+    async def orderbook(self, code: str) -> OrderBook:
+        """Ten levels a side, with the expected auction result during an auction."""
+
+    @abstractmethod
+    async def bars(
+        self,
+        code: str,
+        interval: str = "1d",
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> pd.DataFrame:
+        """OHLCV bars (index: bar start time, Seoul; columns open, high, low, close, volume)."""
+
+    @abstractmethod
+    def stream(
+        self, codes: Iterable[str], kinds: Iterable[str] = ("trades", "books")
+    ) -> AsyncIterator[MarketEvent]:
+        """Trades (:class:`~yeouido.model.Trade`) and books (:class:`~yeouido.model.OrderBook`)
+        of ``codes`` as they happen."""
+
+    @abstractmethod
+    def on_market(
+        self,
+        codes: Iterable[str],
+        callback: MarketCallback,
+        kinds: Iterable[str] = ("trades", "books"),
+    ) -> Callable[[], None]:
+        """Call ``callback`` with each trade and book of ``codes``; returns an unsubscribe."""
+
+    # -- orders ------------------------------------------------------------------------
+    async def buy(
+        self,
+        code: str,
+        quantity: int,
+        price: Price | None = None,
+        order_type: str | OrderType = "limit",
+        tif: str | TimeInForce = "day",
+        session: str | Session = "regular",
+        venue: str | Venue = "KRX",
+        stop_price: Price | None = None,
+    ) -> Order:
+        """Buy ``quantity`` of ``code`` (a limit order at ``price`` by default)."""
+        return await self.submit(
+            OrderRequest.create(
+                code,
+                Side.BUY,
+                quantity,
+                price,
+                order_type,
+                tif,
+                session,
+                venue,
+                stop_price=stop_price,
+            )
+        )
+
+    async def sell(
+        self,
+        code: str,
+        quantity: int,
+        price: Price | None = None,
+        order_type: str | OrderType = "limit",
+        tif: str | TimeInForce = "day",
+        session: str | Session = "regular",
+        venue: str | Venue = "KRX",
+        stop_price: Price | None = None,
+    ) -> Order:
+        """Sell ``quantity`` of ``code`` (a limit order at ``price`` by default)."""
+        return await self.submit(
+            OrderRequest.create(
+                code,
+                Side.SELL,
+                quantity,
+                price,
+                order_type,
+                tif,
+                session,
+                venue,
+                stop_price=stop_price,
+            )
+        )
+
+    @abstractmethod
+    async def submit(self, request: OrderRequest) -> Order:
+        """Check, journal and send an order; returns it as acknowledged."""
+
+    @abstractmethod
+    async def modify(
+        self, order_id: str, quantity: int | None = None, price: Price | None = None
+    ) -> Order:
+        """Change an open order's open quantity and/or price."""
+
+    @abstractmethod
+    async def cancel(self, order_id: str) -> Order:
+        """Cancel an open order."""
+
+    @abstractmethod
+    async def order(self, order_id: str) -> Order:
+        """One order by its id (the client order id)."""
+
+    @abstractmethod
+    async def orders(self, open_only: bool = False) -> list[Order]:
+        """Today's orders (only the open ones with ``open_only``)."""
+
+    @abstractmethod
+    def order_events(self) -> AsyncIterator[OrderEvent]:
+        """Order status changes and fills as they happen."""
+
+    @abstractmethod
+    def on_order(self, callback: OrderCallback) -> Callable[[], None]:
+        """Call ``callback`` with each order event; returns an unsubscribe function."""
+
+    # -- account -----------------------------------------------------------------------
+    @abstractmethod
+    async def positions(self) -> list[Position]:
+        """Holdings, with average price and P&L."""
+
+    @abstractmethod
+    async def balance(self) -> Balance:
+        """Cash: deposit, D+1 and D+2 amounts, buying power."""
+
+    @abstractmethod
+    async def fills(self, start: datetime | None = None, end: datetime | None = None) -> list[Fill]:
+        """Executions between ``start`` and ``end`` (today's when both are ``None``)."""
+
+    @abstractmethod
+    async def buying_power(self, code: str, price: Price) -> BuyingPower:
+        """What a buy of ``code`` at ``price`` can use now."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"

@@ -1,0 +1,307 @@
+"""Trading commands: ``quote``, ``book``, ``buy``, ``sell``, ``modify``, ``cancel``, ``orders``,
+``fills``, ``positions``, ``balance`` — each with ``--broker NAME`` (default ``paper``) and
+``--json``.
+
+A CLI call is a short process, so ``--broker paper`` talks to the paper service started with
+``yeouido paper serve`` (address from ``--service`` or ``YEOUIDO_PAPER_URL``); the order
+journal of these commands lives in the user data directory and is reconciled on each call.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import typer
+from rich.table import Table
+
+from yeouido.brokers.paper.broker import DEFAULT_SERVICE
+from yeouido.brokers.paper.wire import encode
+from yeouido.brokers.sync import Broker, connect
+from yeouido.cli.output import console, print_json, reported_errors, won
+from yeouido.model import Fill, Order, OrderBook, Position, Quote
+
+T = TypeVar("T")
+TYPE_HELP = "limit, market, conditional_limit, best_opposite, best_same_side, midpoint, stop_limit."
+SESSION_HELP = "regular, pre_open_close, after_hours_close, after_hours_single."
+
+BrokerOption = typer.Option("paper", "--broker", help="Broker name (paper, …).")
+JsonOption = typer.Option(False, "--json", help="Print JSON.")
+ServiceOption = typer.Option(
+    None, "--service", help=f"Paper service URL (default {DEFAULT_SERVICE} or $YEOUIDO_PAPER_URL)."
+)
+
+
+@contextmanager
+def broker_session(name: str, service: str | None, as_json: bool) -> Iterator[Broker]:
+    """Connect for one command; errors become a clear message and exit code 2."""
+    with reported_errors(as_json):
+        options: dict[str, Any] = {}
+        if name == "paper":
+            options["service"] = service or os.environ.get("YEOUIDO_PAPER_URL") or True
+        broker = connect(name, **options)
+        try:
+            yield broker
+        finally:
+            broker.close()
+
+
+def _run(
+    name: str,
+    service: str | None,
+    as_json: bool,
+    action: Callable[[Broker], T],
+    render: Callable[[T], None],
+) -> None:
+    with broker_session(name, service, as_json) as broker, reported_errors(as_json):
+        result = action(broker)
+    if as_json:
+        print_json(encode(result))
+    else:
+        render(result)
+
+
+def _price(text: str | None) -> int | Decimal | None:
+    if text is None:
+        return None
+    return Decimal(text) if "." in text else int(text.replace(",", ""))
+
+
+# -- renderers --------------------------------------------------------------------------
+def render_quote(quote: Quote) -> None:
+    """One line per field."""
+    table = Table(
+        title=f"{quote.code} at {quote.time:%H:%M:%S}", show_header=False, title_justify="left"
+    )
+    for label, value in (
+        ("last", quote.last),
+        ("bid", quote.bid),
+        ("ask", quote.ask),
+        ("bid size", quote.bid_size),
+        ("ask size", quote.ask_size),
+        ("volume", quote.volume),
+        ("previous close", quote.previous_close),
+    ):
+        table.add_row(label, won(value))
+    console.print(table)
+
+
+def render_book(book: OrderBook) -> None:
+    """Asks above, bids below."""
+    table = Table(title=f"{book.code} at {book.time:%H:%M:%S}", title_justify="left")
+    table.add_column("ask qty", justify="right", style="blue")
+    table.add_column("price", justify="right")
+    table.add_column("bid qty", justify="right", style="red")
+    for level in reversed(book.asks):
+        table.add_row(f"{level.quantity:,}", won(level.price), "")
+    for level in book.bids:
+        table.add_row("", won(level.price), f"{level.quantity:,}")
+    if book.expected_price is not None:
+        table.caption = f"expected {won(book.expected_price)} × {book.expected_quantity}"
+    console.print(table)
+
+
+def render_orders(orders: list[Order]) -> None:
+    """Orders as a table."""
+    table = Table(title=f"{len(orders)} orders", title_justify="left")
+    for column in ("id", "code", "side", "type", "qty", "price", "filled", "status"):
+        table.add_column(
+            column, justify="right" if column in ("qty", "price", "filled") else "left"
+        )
+    for order in orders:
+        request = order.request
+        table.add_row(
+            order.order_id,
+            order.code,
+            order.side.value,
+            request.order_type.value,
+            f"{order.quantity:,}",
+            won(request.price),
+            f"{order.filled_quantity:,}",
+            order.status.value,
+        )
+    console.print(table)
+
+
+def render_order(order: Order) -> None:
+    """One order."""
+    render_orders([order])
+
+
+def render_fills(fills: list[Fill]) -> None:
+    """Fills as a table."""
+    table = Table(title=f"{len(fills)} fills", title_justify="left")
+    for column in ("time", "order", "code", "side", "qty", "price", "commission", "tax"):
+        table.add_column(column)
+    for fill in fills:
+        table.add_row(
+            f"{fill.time:%m-%d %H:%M:%S}",
+            fill.order_id,
+            fill.code,
+            fill.side.value,
+            f"{fill.quantity:,}",
+            won(fill.price),
+            won(fill.commission),
+            won(fill.tax),
+        )
+    console.print(table)
+
+
+def render_positions(positions: list[Position]) -> None:
+    """Holdings with P&L."""
+    table = Table(title="positions", title_justify="left")
+    for column in ("code", "qty", "avg price", "last", "value", "unrealized", "realized"):
+        table.add_column(column, justify="left" if column == "code" else "right")
+    for position in positions:
+        value = position.market_value
+        pnl = position.unrealized_pnl
+        table.add_row(
+            position.code,
+            f"{position.quantity:,}",
+            f"{position.average_price:,.2f}",
+            won(position.last_price),
+            won(None if value is None else int(value)),
+            won(None if pnl is None else int(pnl)),
+            won(position.realized_pnl),
+        )
+    console.print(table)
+
+
+def render_balance(balance: Any) -> None:
+    """Cash."""
+    table = Table(title="balance", show_header=False, title_justify="left")
+    for label, value in (
+        ("cash (예수금)", balance.cash),
+        ("D+1", balance.settlement_d1),
+        ("D+2", balance.settlement_d2),
+        ("buying power", balance.buying_power),
+    ):
+        table.add_row(label, won(value))
+    console.print(table)
+
+
+# -- commands ---------------------------------------------------------------------------
+def quote(
+    code: str,
+    broker: str = BrokerOption,
+    service: str | None = ServiceOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Last trade, best bid and ask."""
+    _run(broker, service, as_json, lambda b: b.quote(code), render_quote)
+
+
+def book(
+    code: str,
+    broker: str = BrokerOption,
+    service: str | None = ServiceOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Ten levels a side."""
+    _run(broker, service, as_json, lambda b: b.orderbook(code), render_book)
+
+
+def _order_command(side: str) -> Callable[..., None]:
+    def command(
+        code: str,
+        quantity: int,
+        price: str | None = typer.Option(None, "--price", help="Limit price (KRW)."),
+        order_type: str = typer.Option(
+            "limit",
+            "--type",
+            help=TYPE_HELP,
+        ),
+        tif: str = typer.Option("day", "--tif", help="day, ioc or fok."),
+        session: str = typer.Option(
+            "regular",
+            "--session",
+            help=SESSION_HELP,
+        ),
+        venue: str = typer.Option("KRX", "--venue", help="KRX, NXT or SOR."),
+        stop_price: str | None = typer.Option(
+            None, "--stop-price", help="Stop price of a stop-limit order."
+        ),
+        broker: str = BrokerOption,
+        service: str | None = ServiceOption,
+        as_json: bool = JsonOption,
+    ) -> None:
+        def act(connection: Broker) -> Order:
+            send = connection.buy if side == "buy" else connection.sell
+            return send(
+                code, quantity, _price(price), order_type, tif, session, venue, _price(stop_price)
+            )
+
+        _run(broker, service, as_json, act, render_order)
+
+    command.__doc__ = f"{side.capitalize()} QUANTITY of CODE (a limit order at --price)."
+    command.__name__ = side
+    return command
+
+
+buy = _order_command("buy")
+sell = _order_command("sell")
+
+
+def modify(
+    order_id: str,
+    quantity: int | None = typer.Option(None, "--quantity", help="New open quantity."),
+    price: str | None = typer.Option(None, "--price", help="New price."),
+    broker: str = BrokerOption,
+    service: str | None = ServiceOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Change an open order's open quantity and/or price."""
+    _run(
+        broker,
+        service,
+        as_json,
+        lambda b: b.modify(order_id, quantity, _price(price)),
+        render_order,
+    )
+
+
+def cancel(
+    order_id: str,
+    broker: str = BrokerOption,
+    service: str | None = ServiceOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Cancel an open order."""
+    _run(broker, service, as_json, lambda b: b.cancel(order_id), render_order)
+
+
+def orders(
+    open_only: bool = typer.Option(False, "--open", help="Only open orders."),
+    broker: str = BrokerOption,
+    service: str | None = ServiceOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Orders in the journal (reconciled with the broker first)."""
+    _run(broker, service, as_json, lambda b: b.orders(open_only), render_orders)
+
+
+def fills(
+    broker: str = BrokerOption, service: str | None = ServiceOption, as_json: bool = JsonOption
+) -> None:
+    """Executions."""
+    _run(broker, service, as_json, lambda b: b.fills(), render_fills)
+
+
+def positions(
+    broker: str = BrokerOption, service: str | None = ServiceOption, as_json: bool = JsonOption
+) -> None:
+    """Holdings with average price and P&L."""
+    _run(broker, service, as_json, lambda b: b.positions(), render_positions)
+
+
+def balance(
+    broker: str = BrokerOption, service: str | None = ServiceOption, as_json: bool = JsonOption
+) -> None:
+    """Cash: deposit, D+1, D+2, buying power."""
+    _run(broker, service, as_json, lambda b: b.balance(), render_balance)
+
+
+COMMANDS = (quote, book, buy, sell, modify, cancel, orders, fills, positions, balance)
