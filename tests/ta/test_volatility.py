@@ -107,3 +107,63 @@ def test_bad_inputs_raise_indicator_error(function) -> None:
     with pytest.raises(IndicatorError) as error:
         function(values, values, with_inf)
     assert error.value.field == "close"
+
+
+def _group_b_functions() -> list[tuple[str, object, tuple[str, ...], dict[str, int]]]:
+    from yeouido.ta import oscillators, trend, volume
+
+    hlc = ("high", "low", "close")
+    hlcv = ("high", "low", "close", "volume")
+    return [
+        ("trange", trange, hlc, {}),
+        ("atr", atr, hlc, {"timeperiod": 3}),
+        ("atr_1", atr, hlc, {"timeperiod": 1}),
+        ("natr", natr, hlc, {"timeperiod": 3}),
+        ("plus_di", trend.plus_di, hlc, {"timeperiod": 3}),
+        ("minus_di_1", trend.minus_di, hlc, {"timeperiod": 1}),
+        ("dx", trend.dx, hlc, {"timeperiod": 3}),
+        ("adx", trend.adx, hlc, {"timeperiod": 3}),
+        ("adxr", trend.adxr, hlc, {"timeperiod": 3}),
+        ("sar", trend.sar, ("high", "low"), {}),
+        ("aroon", trend.aroon, ("high", "low"), {"timeperiod": 3}),
+        ("obv", volume.obv, ("close", "volume"), {}),
+        ("ad", volume.ad, hlcv, {}),
+        ("adosc", volume.adosc, hlcv, {"fastperiod": 2, "slowperiod": 4}),
+        ("mfi", volume.mfi, hlcv, {"timeperiod": 3}),
+        ("ultosc", oscillators.ultosc, hlc, {"timeperiod1": 2, "timeperiod2": 3}),
+        ("bop", oscillators.bop, ("open", "high", "low", "close"), {}),
+    ]
+
+
+@pytest.mark.parametrize("case", _group_b_functions(), ids=lambda case: case[0])
+@pytest.mark.parametrize("size", [1, 3, 12])
+def test_inf_anywhere_is_refused_naming_the_input(case, size) -> None:
+    """The kernels look for inf in the same pass as their arithmetic: an inf at any bar of
+    any input (before, at or after the first complete bar, or the last bar) must still raise
+    the error naming that input, and NaN alone must not."""
+    _, function, names, parameters = case
+    base = np.linspace(10.0, 20.0, size)
+    data = {
+        "open": base,
+        "high": base + 1.0,
+        "low": base - 1.0,
+        "close": base + 0.5,
+        "volume": base * 10.0,
+    }
+    for name in names:
+        for position in range(size):
+            for leading_nan in (False, True):
+                for value in (np.inf, -np.inf):
+                    arrays = {key: data[key].copy() for key in names}
+                    if leading_nan and position > 0:
+                        arrays[names[-1] if name != names[-1] else names[0]][0] = np.nan
+                    arrays[name][position] = value
+                    with pytest.raises(IndicatorError) as error:
+                        function(*(arrays[key] for key in names), **parameters)
+                    # obv calls its price input ``real``, as TA-Lib does.
+                    assert error.value.field == (
+                        "real" if function.__name__ == "obv" and name == "close" else name
+                    )
+    with_nan = {key: data[key].copy() for key in names}
+    with_nan[names[0]][size // 2] = np.nan
+    function(*(with_nan[key] for key in names), **parameters)

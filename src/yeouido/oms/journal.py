@@ -144,6 +144,7 @@ class Journal:
         connection = self._connection
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA wal_autocheckpoint=4000")
         connection.execute("PRAGMA foreign_keys=OFF")
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
@@ -158,6 +159,7 @@ class Journal:
             if sidecar.exists():
                 os.chmod(sidecar, 0o600)
         self._closed = False
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
 
     @property
     def path(self) -> Path:
@@ -165,11 +167,39 @@ class Journal:
         return self._path
 
     def close(self) -> None:
-        """Close the file (idempotent)."""
+        """Write what is deferred and close the file (idempotent)."""
         with self._lock:
             if not self._closed:
+                self._write_pending()
                 self._connection.close()
                 self._closed = True
+
+    def flush(self) -> None:
+        """Commit the writes deferred by ``update_order(..., defer=True)``."""
+        with self._lock:
+            self._write_pending()
+
+    @property
+    def deferred(self) -> int:
+        """How many deferred writes wait for the next commit."""
+        return len(self._pending)
+
+    def _write_pending(self) -> None:
+        if not self._pending or self._closed:
+            return
+        connection = self._connection
+        connection.execute("BEGIN")
+        try:
+            self._execute_pending()
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def _execute_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        for statement, parameters in pending:
+            self._connection.execute(statement, parameters)
 
     def __enter__(self) -> Journal:
         return self
@@ -222,6 +252,7 @@ class Journal:
             connection = self._connection
             connection.execute("BEGIN")
             try:
+                self._execute_pending()
                 connection.execute(_INSERT_ORDER, row)
                 connection.execute(_INSERT_EVENT, event)
             except BaseException:
@@ -235,18 +266,28 @@ class Journal:
         kind: str,
         detail: Mapping[str, Any] | None = None,
         at: datetime | None = None,
+        *,
+        defer: bool = False,
     ) -> None:
-        """Store the order's current state and append an event ``kind``; commit."""
+        """Store the order's current state and append an event ``kind``; commit.
+
+        ``defer`` queues the write for the next transaction (any other write, :meth:`flush`,
+        a read or :meth:`close`) instead: for answers that reconciliation can always recover
+        from the venue (an acknowledgement), never for intents.
+        """
         at = at or order.updated_at or order.created_at
+        event = (order.order_id, _time_out(at), kind, order.status.value, _detail_out(detail))
         with self._lock:
+            if defer:
+                self._pending.append((_UPDATE_ORDER, _order_row(order)))
+                self._pending.append((_INSERT_EVENT, event))
+                return
             connection = self._connection
             connection.execute("BEGIN")
             try:
+                self._execute_pending()
                 self._write_order(order)
-                connection.execute(
-                    _INSERT_EVENT,
-                    (order.order_id, _time_out(at), kind, order.status.value, _detail_out(detail)),
-                )
+                connection.execute(_INSERT_EVENT, event)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
@@ -263,9 +304,10 @@ class Journal:
         """Append one event without changing the order row; commit."""
         status_text = None if status is None else status.value
         with self._lock:
-            self._connection.execute(
-                _INSERT_EVENT, (order_id, _time_out(at), kind, status_text, _detail_out(detail))
+            self._pending.append(
+                (_INSERT_EVENT, (order_id, _time_out(at), kind, status_text, _detail_out(detail)))
             )
+            self._write_pending()
 
     def record_fill(self, fill: Fill, broker: str, order: Order | None = None) -> bool:
         """Store ``fill`` unless a fill with its ``(broker, trade_id)`` is already stored.
@@ -291,9 +333,10 @@ class Journal:
             connection = self._connection
             connection.execute("BEGIN")
             try:
+                self._execute_pending()
                 cursor = connection.execute(_INSERT_FILL, row)
                 if cursor.rowcount == 0:
-                    connection.execute("ROLLBACK")
+                    connection.execute("COMMIT")  # the deferred writes, if any
                     return False
                 if order is not None:
                     self._write_order(order)
@@ -319,27 +362,14 @@ class Journal:
         return True
 
     def _write_order(self, order: Order) -> None:
-        request = order.request
-        self._connection.execute(
-            _UPDATE_ORDER,
-            (
-                request.quantity,
-                _price_out(request.price),
-                order.status.value,
-                order.venue_order_id,
-                order.filled_quantity,
-                _price_out(order.filled_value),
-                order.reason,
-                _time_out(order.updated_at),
-                order.order_id,
-            ),
-        )
+        self._connection.execute(_UPDATE_ORDER, _order_row(order))
 
     # -- reading ------------------------------------------------------------------------
 
     def has_fill(self, broker: str, trade_id: str) -> bool:
         """Whether the fill ``(broker, trade_id)`` is stored."""
         with self._lock:
+            self._write_pending()
             row = self._connection.execute(
                 "SELECT 1 FROM fills WHERE broker=? AND trade_id=?", (broker, trade_id)
             ).fetchone()
@@ -348,6 +378,7 @@ class Journal:
     def get_order(self, order_id: str) -> Order | None:
         """The stored order ``order_id`` (without its history), or ``None``."""
         with self._lock:
+            self._write_pending()
             row = self._connection.execute(
                 "SELECT * FROM orders WHERE order_id=?", (order_id,)
             ).fetchone()
@@ -356,6 +387,7 @@ class Journal:
     def count_orders(self, broker: str | None = None) -> int:
         """How many orders are stored (of ``broker``, when given)."""
         with self._lock:
+            self._write_pending()
             if broker is None:
                 row = self._connection.execute("SELECT COUNT(*) FROM orders").fetchone()
             else:
@@ -368,6 +400,7 @@ class Journal:
         """The event log (of one order, when given), oldest first."""
         query = "SELECT event_id, order_id, time, kind, status, detail FROM events"
         with self._lock:
+            self._write_pending()
             if order_id is None:
                 rows = self._connection.execute(query + " ORDER BY event_id").fetchall()
             else:
@@ -393,6 +426,7 @@ class Journal:
             " venue FROM fills"
         )
         with self._lock:
+            self._write_pending()
             if broker is None:
                 rows = self._connection.execute(query + " ORDER BY time, rowid").fetchall()
             else:
@@ -404,6 +438,7 @@ class Journal:
     def load(self, broker: str | None = None) -> JournalState:
         """Every stored order (with its status history) and fill, of ``broker`` if given."""
         with self._lock:
+            self._write_pending()
             if broker is None:
                 rows = self._connection.execute(
                     "SELECT * FROM orders ORDER BY created_at, order_id"
@@ -432,6 +467,21 @@ class Journal:
                 restored.history.append((_time_in(time), status_value))
         state.fills = self.fills(broker)
         return state
+
+
+def _order_row(order: Order) -> tuple[Any, ...]:
+    request = order.request
+    return (
+        request.quantity,
+        _price_out(request.price),
+        order.status.value,
+        order.venue_order_id,
+        order.filled_quantity,
+        _price_out(order.filled_value),
+        order.reason,
+        _time_out(order.updated_at),
+        order.order_id,
+    )
 
 
 def _create_private(path: Path) -> None:

@@ -126,6 +126,7 @@ class OrderManager:
         self._subscribers: list[OrderEventCallback] = []
         self._tasks: set[asyncio.Future[Any]] = set()
         self._started = False
+        self._flush_scheduled = False
 
     # -- life cycle ---------------------------------------------------------------------
 
@@ -199,7 +200,17 @@ class OrderManager:
                     order, S.REJECTED, "rejected", reason=error.message, detail={"code": error.code}
                 )
             raise
-        self.apply_venue_order(order, answer, "ack")
+        self._apply(
+            order,
+            "ack",
+            status=answer.status,
+            venue_order_id=answer.venue_order_id,
+            quantity=answer.quantity,
+            price=answer.price,
+            reason=answer.reason,
+            at=answer.updated_at,
+            defer=True,
+        )
         if answer.status is S.REJECTED and order.status is S.REJECTED:
             raise OrderRejected(
                 f"order {order_id}: {answer.reason or 'rejected by the venue'}",
@@ -455,6 +466,7 @@ class OrderManager:
         price: Price | None,
         reason: str,
         at: datetime | None,
+        defer: bool = False,
     ) -> OrderStatus | None:
         at = at or self._clock()
         changed = False
@@ -483,7 +495,11 @@ class OrderManager:
             return None
         if target is None:
             order.updated_at = at
-        self._journal.update_order(order, kind, detail=_detail(status, quantity, price), at=at)
+        self._journal.update_order(
+            order, kind, detail=_detail(status, quantity, price), at=at, defer=defer
+        )
+        if defer:
+            self._schedule_flush()
         self._track_open(order)
         if target is None:
             return None
@@ -493,6 +509,17 @@ class OrderManager:
         return previous
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _schedule_flush(self) -> None:
+        """Commit deferred acknowledgements once the event loop gets a turn (sooner if any
+        other journal write comes first)."""
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        self._journal.flush()
 
     def _require_started(self) -> None:
         if not self._started:

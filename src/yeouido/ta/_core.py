@@ -13,7 +13,8 @@ committed state (CYBOS Plus's "recompute the last bar only").
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar, cast
 
 import numba
@@ -27,6 +28,8 @@ FloatArray = npt.NDArray[np.float64]
 ArrayLike = FloatArray | pd.Series | Sequence[float]
 
 NAN = math.nan
+_INFINITY = math.inf
+_NEGATIVE_INFINITY = -math.inf
 
 _Function = TypeVar("_Function")
 
@@ -37,14 +40,44 @@ def jit(function: _Function) -> _Function:
     return cast(_Function, numba.njit(cache=True, nogil=True)(function))
 
 
+def ieee_jit(function: _Function) -> _Function:
+    """:func:`jit` with numba's ``numpy`` error model: a float division by zero gives inf or
+    NaN as in C (and TA-Lib) instead of raising, so a kernel can divide before it selects
+    (branch-free, vectorisable) and no division carries a hidden zero test. Results of
+    divisions by non-zero values are unchanged."""
+    return cast(_Function, numba.njit(cache=True, nogil=True, error_model="numpy")(function))
+
+
+@jit
+def _count_inf(values: FloatArray) -> int:
+    """How many values are ``±inf``: one branch-free pass the compiler vectorises (no
+    temporary array, unlike ``np.isinf(values).any()``)."""
+    found = 0
+    for position in range(values.shape[0]):
+        found += abs(values[position]) == math.inf
+    return found
+
+
 def as_float_array(values: Any, name: str) -> FloatArray:
     """Convert one input series to a contiguous 1-D ``float64`` array.
 
     Raises :class:`IndicatorError` naming the input when it is not one-dimensional or holds
     values that are not numbers. ``inf`` is refused (TA-Lib would silently propagate it);
     ``NaN`` is allowed and behaves as in TA-Lib (leading NaNs are skipped, later ones propagate).
+    A contiguous 1-D ``float64`` array is returned as is (not copied) after one scan for inf.
     """
-    if isinstance(values, pd.Series):
+    raw = to_float_array(values, name)
+    if _count_inf(raw):
+        _raise_inf(raw, name)
+    return raw
+
+
+def to_float_array(values: Any, name: str) -> FloatArray:
+    """:func:`as_float_array` without the scan for ``inf``, for kernels that look for it in
+    the same pass as their arithmetic (then call :func:`raise_if_inf` when they found one)."""
+    if type(values) is np.ndarray and values.dtype == np.float64 and values.ndim == 1:
+        raw: FloatArray = values
+    elif isinstance(values, pd.Series):
         raw = values.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         try:
@@ -55,12 +88,54 @@ def as_float_array(values: Any, name: str) -> FloatArray:
             ) from None
     if raw.ndim != 1:
         raise IndicatorError.for_field(name, f"shape {raw.shape}", "must be one-dimensional")
-    if np.isinf(raw).any():
-        position = int(np.flatnonzero(np.isinf(raw))[0])
-        raise IndicatorError.for_field(
-            name, f"inf at position {position}", "values must be finite (NaN is allowed)"
-        )
-    return np.ascontiguousarray(raw)
+    if not raw.flags.c_contiguous:
+        raw = np.ascontiguousarray(raw)
+    return raw
+
+
+def raise_if_inf(**arrays: FloatArray) -> None:
+    """Raise the error of :func:`as_float_array` for the first of ``arrays`` (in order) that
+    holds ``inf``; return when none does."""
+    for name, array in arrays.items():
+        if _count_inf(array):
+            _raise_inf(array, name)
+
+
+def float_inputs(**values: Any) -> tuple[FloatArray, ...]:
+    """Convert several inputs with :func:`to_float_array` (no inf scan) and check that their
+    lengths agree, raising the same error :func:`as_float_array` then
+    :func:`check_same_length` would raise first (an ``inf`` in an earlier input wins)."""
+    arrays: dict[str, FloatArray] = {}
+    for name, value in values.items():
+        try:
+            arrays[name] = to_float_array(value, name)
+        except IndicatorError:
+            raise_if_inf(**arrays)
+            raise
+    lengths = {len(array) for array in arrays.values()}
+    if len(lengths) > 1:
+        raise_if_inf(**arrays)
+        check_same_length(**arrays)
+    return tuple(arrays.values())
+
+
+@contextmanager
+def inf_reported_first(**arrays: FloatArray) -> Iterator[None]:
+    """Check parameters inside this block: an :class:`IndicatorError` raised in it is replaced
+    by the inf error of ``arrays`` when one holds ``inf``, as if the inputs had been checked
+    with :func:`as_float_array` before the parameters."""
+    try:
+        yield
+    except IndicatorError:
+        raise_if_inf(**arrays)
+        raise
+
+
+def _raise_inf(array: FloatArray, name: str) -> None:
+    position = int(np.flatnonzero(np.isinf(array))[0])
+    raise IndicatorError.for_field(
+        name, f"inf at position {position}", "values must be finite (NaN is allowed)"
+    )
 
 
 def index_of(*inputs: Any) -> pd.Index | None:
@@ -201,6 +276,16 @@ class StreamingIndicator:
         return NAN if len(self.outputs) == 1 else tuple(NAN for _ in self.outputs)
 
     def _check(self, values: tuple[float, ...]) -> tuple[float, ...]:
+        """The inputs as floats; raise naming the input on a wrong count or ``inf`` (NaN is
+        allowed). Valid input costs one ``tuple(map(float, ...))`` and two containment tests."""
+        if len(values) == len(self.inputs):
+            converted = tuple(map(float, values))
+            if _INFINITY not in converted and _NEGATIVE_INFINITY not in converted:
+                return converted
+        return self._check_slowly(values)
+
+    def _check_slowly(self, values: tuple[Any, ...]) -> tuple[float, ...]:
+        """:meth:`_check` for input it refuses: raise the error naming the culprit."""
         if len(values) != len(self.inputs):
             raise IndicatorError.for_field(
                 "values",

@@ -17,7 +17,9 @@ The moving average in ``DISPARITY`` and ``ENVELOPE`` repeats the running-sum ari
 
 from __future__ import annotations
 
+import copy
 import math
+from collections import deque
 from typing import Any
 
 from yeouido.model.errors import IndicatorError
@@ -172,24 +174,74 @@ class VR(FastStreamingIndicator):
         return (age, close, history, up, down, unchanged), output
 
 
-def _extremes(highs: tuple[float, ...], lows: tuple[float, ...]) -> tuple[float, float]:
-    """Same scan as the batch ``_window_extremes``: NaN if any value is NaN."""
-    highest = highs[0]
-    lowest = lows[0]
-    for high, low in zip(highs, lows, strict=True):
+class _RollingExtremes:
+    """Highest high and lowest low of the last ``period`` committed bars, with the batch
+    scan's rules: NaN when any bar in the window has a NaN, and among equal values the
+    earliest wins (which only matters for ``0.0`` and ``-0.0``).
+
+    Monotonic deques of ``(age, value)``: the highs decrease strictly from the front (a new
+    high removes the smaller ones behind it; an equal one stays behind the earlier), and the
+    lows likewise increase, so the fronts are the window's extremes."""
+
+    __slots__ = ("highs", "last_nan", "lows", "period")
+
+    def __init__(self, period: int) -> None:
+        self.period = period
+        self.highs: deque[tuple[int, float]] = deque()
+        self.lows: deque[tuple[int, float]] = deque()
+        self.last_nan = -(1 << 62)
+
+    def push(self, age: int, high: float, low: float) -> None:
+        """Commit bar ``age`` (ages increase by one per committed bar)."""
+        oldest = age - self.period
+        highs = self.highs
+        lows = self.lows
+        if highs and highs[0][0] <= oldest:
+            highs.popleft()
+        if lows and lows[0][0] <= oldest:
+            lows.popleft()
         if high != high or low != low:
+            self.last_nan = age
+            return
+        while highs and highs[-1][1] < high:
+            highs.pop()
+        highs.append((age, high))
+        while lows and lows[-1][1] > low:
+            lows.pop()
+        lows.append((age, low))
+
+    def window(self, age: int) -> tuple[float, float]:
+        """Extremes of the committed bars ``(age - period, age]`` (``age`` the newest)."""
+        if self.last_nan > age - self.period:
             return NAN, NAN
-        if high > highest:
-            highest = high
-        if low < lowest:
-            lowest = low
-    return highest, lowest
+        return self.highs[0][1], self.lows[0][1]
+
+    def preview(self, age: int, high: float, low: float) -> tuple[float, float]:
+        """Extremes of the window ending at a new bar ``age`` with these values, without
+        committing it."""
+        oldest = age - self.period
+        if high != high or low != low or self.last_nan > oldest:
+            return NAN, NAN
+        highest = high
+        highs = self.highs
+        if highs:
+            entry = highs[0] if highs[0][0] > oldest else (highs[1] if len(highs) > 1 else None)
+            if entry is not None and not high > entry[1]:
+                highest = entry[1]
+        lowest = low
+        lows = self.lows
+        if lows:
+            entry = lows[0] if lows[0][0] > oldest else (lows[1] if len(lows) > 1 else None)
+            if entry is not None and not low < entry[1]:
+                lowest = entry[1]
+        return highest, lowest
 
 
 class PRICE_CHANNEL(FastStreamingIndicator):
     """Streaming :func:`yeouido.ta.korean.price_channel`; inputs ``(high, low)``; output
     ``(upper, lower)`` from the bars before the current one."""
 
+    __slots__ = ("_age", "_extremes", "_next", "timeperiod")
     inputs = ("high", "low")
     outputs = ("upper", "lower")
 
@@ -198,22 +250,35 @@ class PRICE_CHANNEL(FastStreamingIndicator):
         super().__init__()
 
     def _initial_state(self) -> Any:
+        # The state lives in attributes updated in place; ``_step`` works on a copy.
+        self._age = -1
+        self._extremes = _RollingExtremes(self.timeperiod)
+        self._next: tuple[float, float] = (NAN, NAN)
         return None
 
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
+        high, low = self._check(values)
+        output = self._next
+        age = self._age
+        if age >= 0 or (high == high and low == low):
+            age += 1
+            self._age = age
+            self._extremes.push(age, high, low)
+            if age + 1 >= self.timeperiod:
+                self._next = self._extremes.window(age)
+        self._value = output
+        self._count += 1
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with these inputs, without committing it."""
+        self._check(values)
+        return self._next
+
     def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
-        high, low = values
-        if state is None:
-            if has_nan(values):
-                return None, (NAN, NAN)
-            state = ((), ())
-        highs, lows = state
-        output = _extremes(highs, lows) if len(highs) == self.timeperiod else (NAN, NAN)
-        highs = (*highs, high)
-        lows = (*lows, low)
-        if len(highs) > self.timeperiod:
-            highs = highs[1:]
-            lows = lows[1:]
-        return (highs, lows), output
+        clone = copy.deepcopy(self)
+        return None, clone.update(*values)
 
 
 class ICHIMOKU(FastStreamingIndicator):
@@ -221,6 +286,17 @@ class ICHIMOKU(FastStreamingIndicator):
     ``(conversion, base, leading_a, leading_b, lagging_point)`` where ``lagging_point`` is
     this bar's close (the batch ``lagging[t - displacement]``)."""
 
+    __slots__ = (
+        "_age",
+        "_base",
+        "_conversion",
+        "_leading",
+        "_pending",
+        "base_period",
+        "conversion_period",
+        "displacement",
+        "leading_period",
+    )
     inputs = ("high", "low", "close")
     outputs = ("conversion", "base", "leading_a", "leading_b", "lagging")
 
@@ -235,44 +311,69 @@ class ICHIMOKU(FastStreamingIndicator):
         self.base_period = check_period("base_period", base_period, 1)
         self.leading_period = check_period("leading_period", leading_period, 1)
         self.displacement = check_period("displacement", displacement, 0)
-        self._longest = max(self.conversion_period, self.base_period, self.leading_period)
         super().__init__()
 
     def _initial_state(self) -> Any:
-        return (False, (), (), ())
+        # The state lives in attributes updated in place; ``_step`` works on a copy.
+        self._age = -1
+        self._conversion = _RollingExtremes(self.conversion_period)
+        self._base = _RollingExtremes(self.base_period)
+        self._leading = _RollingExtremes(self.leading_period)
+        # The last ``displacement`` unshifted (leading_a, leading_b), oldest first.
+        self._pending: deque[tuple[float, float]] = deque()
+        return None
 
-    def _midpoint(self, highs: tuple[float, ...], lows: tuple[float, ...], period: int) -> float:
-        if len(highs) < period:
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
+        output = self._advance(self._check(values), True)
+        self._value = output
+        self._count += 1
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with these inputs, without committing it."""
+        return self._advance(self._check(values), False)
+
+    def _midpoint(self, extremes: _RollingExtremes, age: int, high: float, low: float) -> float:
+        if age + 1 < extremes.period:
             return NAN
-        highest, lowest = _extremes(highs[-period:], lows[-period:])
+        highest, lowest = extremes.preview(age, high, low)
         return (highest + lowest) / 2.0
 
-    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+    def _advance(self, values: tuple[float, ...], commit: bool) -> Any:
         high, low, close = values
-        started, highs, lows, pending = state
-        if not started and has_nan(values):
-            if self.displacement == 0:
-                return state, (NAN, NAN, NAN, NAN, NAN)
-            shifted = pending[0] if len(pending) == self.displacement else (NAN, NAN)
-            pending = (*pending, (NAN, NAN))
-            if len(pending) > self.displacement:
-                pending = pending[1:]
-            return (False, highs, lows, pending), (NAN, NAN, *shifted, NAN)
-        highs = (*highs, high)
-        lows = (*lows, low)
-        if len(highs) > self._longest:
-            highs = highs[1:]
-            lows = lows[1:]
-        conversion = self._midpoint(highs, lows, self.conversion_period)
-        base = self._midpoint(highs, lows, self.base_period)
-        raw = ((conversion + base) / 2.0, self._midpoint(highs, lows, self.leading_period))
-        if self.displacement == 0:
-            return (True, highs, lows, pending), (conversion, base, *raw, close)
-        shifted = pending[0] if len(pending) == self.displacement else (NAN, NAN)
-        pending = (*pending, raw)
-        if len(pending) > self.displacement:
-            pending = pending[1:]
-        return (True, highs, lows, pending), (conversion, base, *shifted, close)
+        age = self._age
+        if age < 0 and (high != high or low != low or close != close):
+            raw = (NAN, NAN)
+            conversion = base = NAN
+        else:
+            age += 1
+            conversion = self._midpoint(self._conversion, age, high, low)
+            base = self._midpoint(self._base, age, high, low)
+            raw = ((conversion + base) / 2.0, self._midpoint(self._leading, age, high, low))
+            if commit:
+                self._age = age
+                self._conversion.push(age, high, low)
+                self._base.push(age, high, low)
+                self._leading.push(age, high, low)
+        displacement = self.displacement
+        if displacement == 0:
+            if age < 0:
+                return (NAN, NAN, NAN, NAN, NAN)
+            return (conversion, base, raw[0], raw[1], close)
+        pending = self._pending
+        shifted = pending[0] if len(pending) == displacement else (NAN, NAN)
+        if commit:
+            pending.append(raw)
+            if len(pending) > displacement:
+                pending.popleft()
+        if age < 0:
+            return (NAN, NAN, shifted[0], shifted[1], NAN)
+        return (conversion, base, shifted[0], shifted[1], close)
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        clone = copy.deepcopy(self)
+        return None, clone.update(*values)
 
 
 class PIVOT_POINTS(FastStreamingIndicator):

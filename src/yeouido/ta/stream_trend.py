@@ -8,6 +8,8 @@ bar without committing it. Bars with a NaN input before the first complete bar a
 
 from __future__ import annotations
 
+import copy
+from collections import deque
 from typing import Any
 
 from yeouido.ta._core import NAN, check_number, check_period
@@ -26,8 +28,22 @@ def _is_zero(value: float) -> bool:
 
 
 class _Directional(FastStreamingIndicator):
-    """Shared step of the directional movement family (one kernel, as in the batch code)."""
+    """Shared step of the directional movement family (one kernel, as in the batch code).
 
+    The state lives in attributes updated in place by :meth:`update` (``update_last`` computes
+    on locals and commits nothing); ``_step`` keeps the base contract by working on a copy."""
+
+    __slots__ = (
+        "_age",
+        "_average_dx",
+        "_last_dx",
+        "_minus_dm",
+        "_plus_dm",
+        "_previous",
+        "_range_sum",
+        "_sum_dx",
+        "timeperiod",
+    )
     inputs = ("high", "low", "close")
     _kind = PLUS_DI_KIND
     _minimum = 1
@@ -37,27 +53,49 @@ class _Directional(FastStreamingIndicator):
         super().__init__()
 
     def _initial_state(self) -> Any:
+        self._age = -1
+        self._previous: tuple[float, ...] = (NAN, NAN, NAN)
+        self._plus_dm = 0.0
+        self._minus_dm = 0.0
+        self._range_sum = 0.0
+        self._sum_dx = 0.0
+        self._average_dx = 0.0
+        self._last_dx = 0.0
         return None
 
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
+        output = self._advance(self._check(values), True)
+        self._value = output
+        self._count += 1
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with these inputs, without committing it."""
+        return self._advance(self._check(values), False)
+
     def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        clone = copy.deepcopy(self)
+        return None, clone.update(*values)
+
+    def _advance(self, values: tuple[float, ...], commit: bool) -> Any:
         high, low, close = values
-        if state is None:
-            if has_nan(values):
-                return None, NAN
-            return (0, high, low, close, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), NAN
-        (
-            age,
-            previous_high,
-            previous_low,
-            previous_close,
-            plus_dm,
-            minus_dm,
-            range_sum,
-            sum_dx,
-            average_dx,
-            last_dx,
-        ) = state
+        age = self._age
+        if age < 0:
+            if high != high or low != low or close != close:
+                return NAN
+            if commit:
+                self._age = 0
+                self._previous = values
+            return NAN
         age += 1
+        previous_high, previous_low, previous_close = self._previous
+        plus_dm = self._plus_dm
+        minus_dm = self._minus_dm
+        range_sum = self._range_sum
+        sum_dx = self._sum_dx
+        average_dx = self._average_dx
+        last_dx = self._last_dx
         period = self.timeperiod
         kind = self._kind
         up_move = high - previous_high
@@ -85,13 +123,10 @@ class _Directional(FastStreamingIndicator):
             elif up_move > 0 and up_move > down_move:
                 plus_dm = plus_dm + up_move
             range_sum = range_sum - range_sum / period + bar_range
-            if kind in (PLUS_DI_KIND, MINUS_DI_KIND):
-                if _is_zero(range_sum):
-                    output = 0.0
-                elif kind == PLUS_DI_KIND:
-                    output = 100.0 * (plus_dm / range_sum)
-                else:
-                    output = 100.0 * (minus_dm / range_sum)
+            if kind == PLUS_DI_KIND:
+                output = 0.0 if _is_zero(range_sum) else 100.0 * (plus_dm / range_sum)
+            elif kind == MINUS_DI_KIND:
+                output = 0.0 if _is_zero(range_sum) else 100.0 * (minus_dm / range_sum)
             else:
                 has_dx = False
                 bar_dx = 0.0
@@ -120,19 +155,16 @@ class _Directional(FastStreamingIndicator):
                     if has_dx:
                         average_dx = ((average_dx * (period - 1)) + bar_dx) / period
                     output = average_dx
-        new_state = (
-            age,
-            high,
-            low,
-            close,
-            plus_dm,
-            minus_dm,
-            range_sum,
-            sum_dx,
-            average_dx,
-            last_dx,
-        )
-        return new_state, output
+        if commit:
+            self._age = age
+            self._previous = values
+            self._plus_dm = plus_dm
+            self._minus_dm = minus_dm
+            self._range_sum = range_sum
+            self._sum_dx = sum_dx
+            self._average_dx = average_dx
+            self._last_dx = last_dx
+        return output
 
 
 class PLUS_DI(_Directional):
@@ -166,8 +198,10 @@ class ADX(_Directional):
 class ADXR(FastStreamingIndicator):
     """Streaming :func:`yeouido.ta.trend.adxr`; inputs ``(high, low, close)``.
 
-    Keeps an :class:`ADX` state and the last ``timeperiod - 1`` ADX values."""
+    Keeps an :class:`ADX` and the last ``timeperiod - 1`` ADX values (state updated in place
+    by :meth:`update`; ``_step`` works on a copy)."""
 
+    __slots__ = ("_adx", "_history", "timeperiod")
     inputs = ("high", "low", "close")
 
     def __init__(self, timeperiod: int = 14) -> None:
@@ -176,23 +210,42 @@ class ADXR(FastStreamingIndicator):
         super().__init__()
 
     def _initial_state(self) -> Any:
-        return (self._adx._initial_state(), ())
+        self._adx.reset()
+        self._history: deque[float] = deque()
+        return None
 
-    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
-        adx_state, history = state
-        adx_state, adx_value = self._adx._step(adx_state, values)
-        if adx_state is None:
-            return (None, history), NAN
-        lag = self.timeperiod - 1
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
+        checked = self._check(values)
+        adx = self._adx
+        started = adx._age >= 0
+        adx_value = adx._advance(checked, True)
         output = NAN
-        if len(history) == lag:
+        if started or adx._age >= 0:
+            history = self._history
+            if len(history) == self.timeperiod - 1:
+                earlier = history.popleft()
+                if adx_value == adx_value and earlier == earlier:
+                    output = (adx_value + earlier) / 2.0
+            history.append(adx_value)
+        self._value = output
+        self._count += 1
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with these inputs, without committing it."""
+        adx = self._adx
+        adx_value = adx._advance(self._check(values), False)
+        history = self._history
+        if len(history) == self.timeperiod - 1 and (adx._age >= 0 or adx_value == adx_value):
             earlier = history[0]
             if adx_value == adx_value and earlier == earlier:
-                output = (adx_value + earlier) / 2.0
-            history = (*history[1:], adx_value)
-        else:
-            history = (*history, adx_value)
-        return (adx_state, history), output
+                return (adx_value + earlier) / 2.0
+        return NAN
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        clone = copy.deepcopy(self)
+        return None, clone.update(*values)
 
 
 class SAR(FastStreamingIndicator):

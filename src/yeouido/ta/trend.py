@@ -15,23 +15,25 @@ to +DM, -DM and the true range, so the first value appears at bar ``timeperiod``
 
 from __future__ import annotations
 
-import numpy as np
-
 from yeouido.ta._core import (
     ArrayLike,
     FloatArray,
-    as_float_array,
     check_number,
     check_period,
-    check_same_length,
+    float_inputs,
+    ieee_jit,
     index_of,
-    jit,
+    inf_reported_first,
+    raise_if_inf,
     wrap,
 )
 from yeouido.ta.volatility import (
     ZERO_EPSILON,
     first_complete_row,
     fused_multiply_add,
+    not_finite,
+    output_array,
+    rows_have_inf,
     true_range_of,
 )
 
@@ -41,20 +43,26 @@ __all__ = ["adx", "adxr", "aroon", "dx", "minus_di", "plus_di", "sar"]
 PLUS_DI, MINUS_DI, DX, ADX = 0, 1, 2, 3
 
 
-@jit
+@ieee_jit
 def _is_zero(value: float) -> bool:
     return -ZERO_EPSILON < value < ZERO_EPSILON
 
 
-@jit
+@ieee_jit
 def _directional_kernel(
     high: FloatArray, low: FloatArray, close: FloatArray, period: int, kind: int
-) -> FloatArray:
+) -> tuple[FloatArray, bool]:
     length = len(high)
-    output = np.full(length, np.nan)
     start = first_complete_row(high, low, close, close)
+    if period <= 1:
+        warm_up = start + 1
+    elif kind == ADX:
+        warm_up = start + 2 * period - 1
+    else:
+        warm_up = start + period
+    output = output_array(length, warm_up)
     if start >= length:
-        return output
+        return output, rows_have_inf(high, low, close, close, 0, length)
     previous_high = high[start]
     previous_low = low[start]
     previous_close = close[start]
@@ -64,14 +72,18 @@ def _directional_kernel(
     sum_dx = 0.0
     average_dx = 0.0
     last_dx = 0.0
-    for today in range(start + 1, length):
-        age = today - start
-        up_move = high[today] - previous_high
-        down_move = previous_low - low[today]
-        previous_high = high[today]
-        previous_low = low[today]
+    # Views from ``start`` index from 0, which spares the compiler negative-index checks.
+    highs = high[start:]
+    lows = low[start:]
+    closes = close[start:]
+    outputs = output[start:]
+    for age in range(1, length - start):
+        up_move = highs[age] - previous_high
+        down_move = previous_low - lows[age]
+        previous_high = highs[age]
+        previous_low = lows[age]
         bar_range = true_range_of(previous_high, previous_low, previous_close)
-        previous_close = close[today]
+        previous_close = closes[age]
         if period <= 1:
             # TA-Lib's unsmoothed single-bar DI is a fraction, not a percentage.
             movement = 0.0
@@ -80,9 +92,9 @@ def _directional_kernel(
             elif kind == MINUS_DI and down_move > 0 and up_move < down_move:
                 movement = down_move
             if movement == 0.0 or _is_zero(bar_range):
-                output[today] = 0.0
+                outputs[age] = 0.0
             else:
-                output[today] = movement / bar_range
+                outputs[age] = movement / bar_range
             continue
         if age < period:
             if down_move > 0 and up_move < down_move:
@@ -98,13 +110,11 @@ def _directional_kernel(
         elif up_move > 0 and up_move > down_move:
             plus_dm = plus_dm + up_move
         true_range = true_range - true_range / period + bar_range
-        if kind in (PLUS_DI, MINUS_DI):
-            if _is_zero(true_range):
-                output[today] = 0.0
-            elif kind == PLUS_DI:
-                output[today] = 100.0 * (plus_dm / true_range)
-            else:
-                output[today] = 100.0 * (minus_dm / true_range)
+        if kind == PLUS_DI:
+            outputs[age] = 0.0 if _is_zero(true_range) else 100.0 * (plus_dm / true_range)
+            continue
+        if kind == MINUS_DI:
+            outputs[age] = 0.0 if _is_zero(true_range) else 100.0 * (minus_dm / true_range)
             continue
         has_dx = False
         bar_dx = 0.0
@@ -120,7 +130,7 @@ def _directional_kernel(
                 last_dx = bar_dx
             elif age == period:
                 last_dx = 0.0
-            output[today] = last_dx
+            outputs[age] = last_dx
             continue
         if age < 2 * period - 1:
             if has_dx:
@@ -129,23 +139,38 @@ def _directional_kernel(
             if has_dx:
                 sum_dx += bar_dx
             average_dx = sum_dx / period
-            output[today] = average_dx
+            outputs[age] = average_dx
         else:
             if has_dx:
                 average_dx = ((average_dx * (period - 1)) + bar_dx) / period
-            output[today] = average_dx
-    return output
+            outputs[age] = average_dx
+    if period <= 1:
+        return output, rows_have_inf(high, low, close, close, 0, length)
+    # Every high and low from start + 1 and every close but the last fed the smoothed true
+    # range (a true range is not finite when one of its inputs is inf, and that sticks).
+    found = (
+        not_finite(true_range)
+        or rows_have_inf(high, low, close, close, 0, start + 1)
+        or not_finite(close[length - 1])
+    )
+    return output, found
 
 
-@jit
+@ieee_jit
 def _adxr_kernel(adx_values: FloatArray, period: int) -> FloatArray:
     length = len(adx_values)
-    output = np.full(length, np.nan)
-    for today in range(period - 1, length):
-        current = adx_values[today]
-        earlier = adx_values[today - (period - 1)]
-        if current == current and earlier == earlier:
-            output[today] = (current + earlier) / 2.0
+    lag = period - 1
+    output = output_array(length, lag)
+    if lag >= length:
+        return output
+    currents = adx_values[lag:]
+    earliers = adx_values[: length - lag]
+    ratings = output[lag:]
+    for position in range(length - lag):
+        current = currents[position]
+        earlier = earliers[position]
+        # NaN in either gives NaN, as the NaN-filled output did.
+        ratings[position] = (current + earlier) / 2.0
     return output
 
 
@@ -158,12 +183,12 @@ def _directional(
     minimum: int,
 ) -> FloatArray:
     index = index_of(high, low, close)
-    high_values = as_float_array(high, "high")
-    low_values = as_float_array(low, "low")
-    close_values = as_float_array(close, "close")
-    check_same_length(high=high_values, low=low_values, close=close_values)
-    period = check_period("timeperiod", timeperiod, minimum)
-    output = _directional_kernel(high_values, low_values, close_values, period, kind)
+    high_values, low_values, close_values = float_inputs(high=high, low=low, close=close)
+    with inf_reported_first(high=high_values, low=low_values, close=close_values):
+        period = check_period("timeperiod", timeperiod, minimum)
+    output, found = _directional_kernel(high_values, low_values, close_values, period, kind)
+    if found:
+        raise_if_inf(high=high_values, low=low_values, close=close_values)
     result: FloatArray = wrap(output, index)
     return result
 
@@ -207,25 +232,26 @@ def adxr(high: ArrayLike, low: ArrayLike, close: ArrayLike, timeperiod: int = 14
 
     ``timeperiod >= 2``; the first ``3 * timeperiod - 2`` bars are NaN."""
     index = index_of(high, low, close)
-    high_values = as_float_array(high, "high")
-    low_values = as_float_array(low, "low")
-    close_values = as_float_array(close, "close")
-    check_same_length(high=high_values, low=low_values, close=close_values)
-    period = check_period("timeperiod", timeperiod, 2)
-    adx_values = _directional_kernel(high_values, low_values, close_values, period, ADX)
+    high_values, low_values, close_values = float_inputs(high=high, low=low, close=close)
+    with inf_reported_first(high=high_values, low=low_values, close=close_values):
+        period = check_period("timeperiod", timeperiod, 2)
+    adx_values, found = _directional_kernel(high_values, low_values, close_values, period, ADX)
+    if found:
+        raise_if_inf(high=high_values, low=low_values, close=close_values)
     result: FloatArray = wrap(_adxr_kernel(adx_values, period), index)
     return result
 
 
-@jit
+@ieee_jit
 def _sar_kernel(
     high: FloatArray, low: FloatArray, acceleration: float, maximum: float
-) -> FloatArray:
+) -> tuple[FloatArray, bool]:
     length = len(high)
-    output = np.full(length, np.nan)
     start = first_complete_row(high, low, high, low)
+    output = output_array(length, start + 1)
     if start + 1 >= length:
-        return output
+        return output, rows_have_inf(high, low, high, low, 0, length)
+    found = rows_have_inf(high, low, high, low, 0, start + 1)
     if acceleration > maximum:
         acceleration = maximum
     factor = acceleration
@@ -241,11 +267,16 @@ def _sar_kernel(
         stop = high[start]
     new_low = low[start + 1]
     new_high = high[start + 1]
-    for today in range(start + 1, length):
+    probe = 0.0
+    highs = high[start + 1 :]
+    lows = low[start + 1 :]
+    outputs = output[start + 1 :]
+    for today in range(length - start - 1):
         previous_low = new_low
         previous_high = new_high
-        new_low = low[today]
-        new_high = high[today]
+        new_low = lows[today]
+        new_high = highs[today]
+        probe += new_low + new_high
         if is_long:
             if new_low <= stop:
                 is_long = False
@@ -254,7 +285,7 @@ def _sar_kernel(
                     stop = previous_high
                 if stop < new_high:
                     stop = new_high
-                output[today] = stop
+                outputs[today] = stop
                 factor = acceleration
                 extreme = new_low
                 stop = fused_multiply_add(extreme - stop, factor, stop)
@@ -263,7 +294,7 @@ def _sar_kernel(
                 if stop < new_high:
                     stop = new_high
             else:
-                output[today] = stop
+                outputs[today] = stop
                 if new_high > extreme:
                     extreme = new_high
                     factor += acceleration
@@ -282,7 +313,7 @@ def _sar_kernel(
                     stop = previous_low
                 if stop > new_low:
                     stop = new_low
-                output[today] = stop
+                outputs[today] = stop
                 factor = acceleration
                 extreme = new_high
                 stop = fused_multiply_add(extreme - stop, factor, stop)
@@ -291,7 +322,7 @@ def _sar_kernel(
                 if stop > new_low:
                     stop = new_low
             else:
-                output[today] = stop
+                outputs[today] = stop
                 if new_low < extreme:
                     extreme = new_low
                     factor += acceleration
@@ -302,7 +333,7 @@ def _sar_kernel(
                     stop = previous_high
                 if stop < new_high:
                     stop = new_high
-    return output
+    return output, found or not_finite(probe)
 
 
 def sar(
@@ -319,21 +350,31 @@ def sar(
     ``maximum`` (an ``acceleration`` above ``maximum`` is lowered to it, as in TA-Lib). Both
     must be finite and ``>= 0``."""
     index = index_of(high, low)
-    high_values = as_float_array(high, "high")
-    low_values = as_float_array(low, "low")
-    check_same_length(high=high_values, low=low_values)
-    step = check_number("acceleration", acceleration, minimum=0.0)
-    cap = check_number("maximum", maximum, minimum=0.0)
-    result: FloatArray = wrap(_sar_kernel(high_values, low_values, step, cap), index)
+    high_values, low_values = float_inputs(high=high, low=low)
+    with inf_reported_first(high=high_values, low=low_values):
+        step = check_number("acceleration", acceleration, minimum=0.0)
+        cap = check_number("maximum", maximum, minimum=0.0)
+    output, found = _sar_kernel(high_values, low_values, step, cap)
+    if found:
+        raise_if_inf(high=high_values, low=low_values)
+    result: FloatArray = wrap(output, index)
     return result
 
 
-@jit
-def _aroon_kernel(high: FloatArray, low: FloatArray, period: int) -> tuple[FloatArray, FloatArray]:
+@ieee_jit
+def _aroon_kernel(
+    high: FloatArray, low: FloatArray, period: int
+) -> tuple[FloatArray, FloatArray, bool]:
     length = len(high)
-    down = np.full(length, np.nan)
-    up = np.full(length, np.nan)
     start = first_complete_row(high, low, high, low)
+    down = output_array(length, start + period)
+    up = output_array(length, start + period)
+    if start + period >= length:
+        return down, up, rows_have_inf(high, low, high, low, 0, length)
+    # Every bar from ``start`` is read (the first window and then each new bar).
+    probe = 0.0
+    for today in range(start, start + period):
+        probe += high[today] + low[today]
     factor = 100.0 / period
     lowest_index = -1
     highest_index = -1
@@ -342,6 +383,7 @@ def _aroon_kernel(high: FloatArray, low: FloatArray, period: int) -> tuple[Float
     for today in range(start + period, length):
         trailing = today - period
         value = low[today]
+        probe += value + high[today]
         if lowest_index < trailing:
             lowest_index = trailing
             lowest = low[lowest_index]
@@ -367,7 +409,8 @@ def _aroon_kernel(high: FloatArray, low: FloatArray, period: int) -> tuple[Float
             highest = value
         up[today] = factor * (period - (today - highest_index))
         down[today] = factor * (period - (today - lowest_index))
-    return down, up
+    found = not_finite(probe) or rows_have_inf(high, low, high, low, 0, start)
+    return down, up, found
 
 
 def aroon(high: ArrayLike, low: ArrayLike, timeperiod: int = 14) -> tuple[FloatArray, FloatArray]:
@@ -377,9 +420,10 @@ def aroon(high: ArrayLike, low: ArrayLike, timeperiod: int = 14) -> tuple[FloatA
     the highest high)`` and ``aroondown`` likewise with the lowest low; ties go to the most
     recent bar. ``timeperiod >= 2``; the first ``timeperiod`` bars are NaN."""
     index = index_of(high, low)
-    high_values = as_float_array(high, "high")
-    low_values = as_float_array(low, "low")
-    check_same_length(high=high_values, low=low_values)
-    period = check_period("timeperiod", timeperiod, 2)
-    down, up = _aroon_kernel(high_values, low_values, period)
+    high_values, low_values = float_inputs(high=high, low=low)
+    with inf_reported_first(high=high_values, low=low_values):
+        period = check_period("timeperiod", timeperiod, 2)
+    down, up, found = _aroon_kernel(high_values, low_values, period)
+    if found:
+        raise_if_inf(high=high_values, low=low_values)
     return wrap(down, index, "aroondown"), wrap(up, index, "aroonup")

@@ -12,6 +12,7 @@ This module also holds the two numba helpers the other TA-Lib-style modules shar
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import llvmlite.ir as llvm_ir  # type: ignore[import-untyped]
@@ -22,19 +23,23 @@ from numba.extending import intrinsic
 from yeouido.ta._core import (
     ArrayLike,
     FloatArray,
-    as_float_array,
     check_period,
-    check_same_length,
+    float_inputs,
+    ieee_jit,
     index_of,
-    jit,
+    raise_if_inf,
     wrap,
 )
 
 __all__ = [
+    "any_inf",
     "atr",
     "first_complete_row",
     "fused_multiply_add",
     "natr",
+    "not_finite",
+    "output_array",
+    "rows_have_inf",
     "trange",
     "true_range_of",
 ]
@@ -60,7 +65,7 @@ def _fma_definition(typing_context: Any, first: Any, second: Any, third: Any) ->
 _llvm_fma: Any = intrinsic(_fma_definition)
 
 
-@jit
+@ieee_jit
 def fused_multiply_add(first: float, second: float, third: float) -> float:
     """``first * second + third`` with a single rounding (IEEE fma).
 
@@ -72,7 +77,7 @@ def fused_multiply_add(first: float, second: float, third: float) -> float:
     return result
 
 
-@jit
+@ieee_jit
 def first_complete_row(
     first: FloatArray, second: FloatArray, third: FloatArray, fourth: FloatArray
 ) -> int:
@@ -91,7 +96,7 @@ def first_complete_row(
     return length
 
 
-@jit
+@ieee_jit
 def true_range_of(high: float, low: float, previous_close: float) -> float:
     """Wilder's true range: the largest of ``high - low``, ``|previous_close - high|`` and
     ``|previous_close - low|`` (compared in that order, as TA-Lib does)."""
@@ -105,49 +110,133 @@ def true_range_of(high: float, low: float, previous_close: float) -> float:
     return greatest
 
 
-@jit
-def _trange_kernel(high: FloatArray, low: FloatArray, close: FloatArray) -> FloatArray:
-    length = len(high)
-    output = np.full(length, np.nan)
-    start = first_complete_row(high, low, close, close)
-    for today in range(start + 1, length):
-        output[today] = true_range_of(high[today], low[today], close[today - 1])
+@ieee_jit
+def any_inf(first: float, second: float, third: float, fourth: float) -> bool:
+    """Whether any of four values is ``±inf`` (branch-free, so a kernel can fold it into its
+    loop: the kernels look for inf in the same pass as their arithmetic and the wrapper
+    raises with :func:`yeouido.ta._core.raise_if_inf` when they found one)."""
+    return (
+        (abs(first) == math.inf)
+        | (abs(second) == math.inf)
+        | (abs(third) == math.inf)
+        | (abs(fourth) == math.inf)
+    )
+
+
+@ieee_jit
+def rows_have_inf(
+    first: FloatArray,
+    second: FloatArray,
+    third: FloatArray,
+    fourth: FloatArray,
+    begin: int,
+    end: int,
+) -> bool:
+    """Whether any of the four inputs holds ``±inf`` in rows ``[begin, end)`` (clipped to the
+    inputs' length): the rows a kernel's main loop does not visit."""
+    found = False
+    for position in range(max(begin, 0), min(end, len(first))):
+        found |= any_inf(first[position], second[position], third[position], fourth[position])
+    return found
+
+
+@ieee_jit
+def output_array(length: int, warm_up: int) -> FloatArray:
+    """An uninitialised output of ``length`` with its first ``warm_up`` entries NaN (cheaper
+    than ``np.full``: the kernel writes every later entry exactly once)."""
+    output = np.empty(length)
+    for position in range(min(warm_up, length)):
+        output[position] = np.nan
     return output
 
 
-@jit
+@ieee_jit
+def _trange_kernel(high: FloatArray, low: FloatArray, close: FloatArray) -> tuple[FloatArray, bool]:
+    length = len(high)
+    start = first_complete_row(high, low, close, close)
+    output = output_array(length, start + 1)
+    found = rows_have_inf(high, low, close, close, 0, start + 1)
+    if start + 1 >= length:
+        return output, found
+    # Unit-stride views from 0 let the compiler vectorise the loop.
+    highs = high[start + 1 :]
+    lows = low[start + 1 :]
+    closes = close[start + 1 :]
+    previous_closes = close[start : length - 1]
+    ranges = output[start + 1 :]
+    for position in range(length - start - 1):
+        bar_high = highs[position]
+        bar_low = lows[position]
+        previous_close = previous_closes[position]
+        found |= any_inf(bar_high, bar_low, closes[position], 0.0)
+        greatest = bar_high - bar_low
+        candidate = abs(previous_close - bar_high)
+        greatest = candidate if candidate > greatest else greatest
+        candidate = abs(previous_close - bar_low)
+        ranges[position] = candidate if candidate > greatest else greatest
+    return output, found
+
+
+@ieee_jit
+def not_finite(value: float) -> bool:
+    """Whether ``value`` is NaN or ``±inf``. A running sum or average that every input feeds
+    ends not finite when any input was ``inf`` (inf stays inf or turns NaN, and both stick),
+    so a kernel can test its final state instead of every input; a NaN input (allowed) makes
+    that a false alarm, which the wrapper's full scan clears."""
+    return not (abs(value) < math.inf)
+
+
+@ieee_jit
 def _atr_kernel(
     high: FloatArray, low: FloatArray, close: FloatArray, period: int, normalized: bool
-) -> FloatArray:
-    length = len(high)
-    output = np.full(length, np.nan)
-    start = first_complete_row(high, low, close, close)
+) -> tuple[FloatArray, bool]:
     if period <= 1:
-        for today in range(start + 1, length):
-            output[today] = true_range_of(high[today], low[today], close[today - 1])
-        return output
+        return _trange_kernel(high, low, close)
+    length = len(high)
+    start = first_complete_row(high, low, close, close)
     first_output = start + period
+    output = output_array(length, first_output)
     if first_output >= length:
-        return output
+        return output, rows_have_inf(high, low, close, close, 0, length)
     decay = (period - 1) / period
     weight = 1.0 - decay
     total = 0.0
     for today in range(start + 1, first_output + 1):
         total += true_range_of(high[today], low[today], close[today - 1])
     average = total / period
-    for today in range(first_output, length):
-        if today > first_output:
-            bar_range = true_range_of(high[today], low[today], close[today - 1])
+    highs = high[first_output:]
+    lows = low[first_output:]
+    closes = close[first_output:]
+    previous_closes = close[first_output - 1 : length - 1]
+    averages = output[first_output:]
+    if normalized:
+        averages[0] = _normalized(average, closes[0])
+        for position in range(1, length - first_output):
+            bar_range = true_range_of(highs[position], lows[position], previous_closes[position])
             average = fused_multiply_add(average, decay, bar_range * weight)
-        if normalized:
-            divisor = close[today]
-            if -ZERO_EPSILON < divisor < ZERO_EPSILON:
-                output[today] = 0.0
-            else:
-                output[today] = (average / divisor) * 100.0
-        else:
-            output[today] = average
-    return output
+            averages[position] = _normalized(average, closes[position])
+    else:
+        averages[0] = average
+        for position in range(1, length - first_output):
+            bar_range = true_range_of(highs[position], lows[position], previous_closes[position])
+            average = fused_multiply_add(average, decay, bar_range * weight)
+            averages[position] = average
+    # Every high and low from start + 1 and every close from start to the last but one fed
+    # the average through its true range (non-finite whenever an input is inf).
+    found = (
+        not_finite(average)
+        or rows_have_inf(high, low, close, close, 0, start + 1)
+        or not_finite(close[length - 1])
+    )
+    return output, found
+
+
+@ieee_jit
+def _normalized(average: float, divisor: float) -> float:
+    """NATR's ``average / close * 100``, 0 when ``|close| < 1e-14``."""
+    if -ZERO_EPSILON < divisor < ZERO_EPSILON:
+        return 0.0
+    return (average / divisor) * 100.0
 
 
 def trange(high: ArrayLike, low: ArrayLike, close: ArrayLike) -> FloatArray:
@@ -157,11 +246,11 @@ def trange(high: ArrayLike, low: ArrayLike, close: ArrayLike) -> FloatArray:
     The first complete bar has no previous close and is NaN (lookback 1). Returns an array, or
     a Series when an input is a Series."""
     index = index_of(high, low, close)
-    high_values = as_float_array(high, "high")
-    low_values = as_float_array(low, "low")
-    close_values = as_float_array(close, "close")
-    check_same_length(high=high_values, low=low_values, close=close_values)
-    result: FloatArray = wrap(_trange_kernel(high_values, low_values, close_values), index)
+    high_values, low_values, close_values = float_inputs(high=high, low=low, close=close)
+    output, found = _trange_kernel(high_values, low_values, close_values)
+    if found:
+        raise_if_inf(high=high_values, low=low_values, close=close_values)
+    result: FloatArray = wrap(output, index)
     return result
 
 
@@ -188,11 +277,10 @@ def _average_true_range(
     high: ArrayLike, low: ArrayLike, close: ArrayLike, timeperiod: int, *, normalized: bool
 ) -> FloatArray:
     index = index_of(high, low, close)
-    high_values = as_float_array(high, "high")
-    low_values = as_float_array(low, "low")
-    close_values = as_float_array(close, "close")
-    check_same_length(high=high_values, low=low_values, close=close_values)
+    high_values, low_values, close_values = float_inputs(high=high, low=low, close=close)
     period = check_period("timeperiod", timeperiod, 1)
-    output = _atr_kernel(high_values, low_values, close_values, period, normalized)
+    output, found = _atr_kernel(high_values, low_values, close_values, period, normalized)
+    if found:
+        raise_if_inf(high=high_values, low=low_values, close=close_values)
     result: FloatArray = wrap(output, index)
     return result

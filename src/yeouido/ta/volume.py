@@ -15,36 +15,55 @@ import numpy as np
 from yeouido.ta._core import (
     ArrayLike,
     FloatArray,
-    as_float_array,
     check_period,
-    check_same_length,
+    float_inputs,
+    ieee_jit,
     index_of,
-    jit,
+    inf_reported_first,
+    raise_if_inf,
     wrap,
 )
-from yeouido.ta.volatility import ZERO_EPSILON, first_complete_row, fused_multiply_add
+from yeouido.ta.volatility import (
+    ZERO_EPSILON,
+    first_complete_row,
+    fused_multiply_add,
+    not_finite,
+    output_array,
+    rows_have_inf,
+)
 
 __all__ = ["ad", "adosc", "mfi", "obv"]
 
 
-@jit
-def _obv_kernel(close: FloatArray, volume: FloatArray) -> FloatArray:
+@ieee_jit
+def _obv_kernel(close: FloatArray, volume: FloatArray) -> tuple[FloatArray, bool]:
     length = len(close)
-    output = np.full(length, np.nan)
     start = first_complete_row(close, volume, close, volume)
+    output = output_array(length, start)
     if start >= length:
-        return output
+        return output, rows_have_inf(close, volume, close, volume, 0, length)
     balance = volume[start]
     previous = close[start]
-    for today in range(start, length):
-        price = close[today]
-        if price > previous:
-            balance += volume[today]
-        elif price < previous:
-            balance -= volume[today]
-        output[today] = balance
+    probe = 0.0
+    # Views from ``start`` index from 0, which spares the compiler negative-index checks.
+    prices = close[start:]
+    amounts = volume[start:]
+    balances = output[start:]
+    # The change is picked from a small table instead of by branches (price moves are a coin
+    # toss, so branches would mispredict half the time). Adding -0.0 leaves every value as it
+    # is (even -0.0 and NaN), and ``balance + (-amount)`` is ``balance - amount`` exactly.
+    changes = np.empty(3)
+    changes[0] = -0.0
+    for position in range(length - start):
+        price = prices[position]
+        amount = amounts[position]
+        probe += price + amount
+        changes[1] = amount
+        changes[2] = -amount
+        balance += changes[int(price > previous) + 2 * int(price < previous)]
+        balances[position] = balance
         previous = price
-    return output
+    return output, not_finite(probe) or rows_have_inf(close, volume, close, volume, 0, start)
 
 
 def obv(real: ArrayLike, volume: ArrayLike) -> FloatArray:
@@ -53,14 +72,15 @@ def obv(real: ArrayLike, volume: ArrayLike) -> FloatArray:
     Starts at the first complete bar's volume, then adds the volume on bars where ``real``
     rose, subtracts it where it fell, keeps it where unchanged. No warm-up."""
     index = index_of(real, volume)
-    real_values = as_float_array(real, "real")
-    volume_values = as_float_array(volume, "volume")
-    check_same_length(real=real_values, volume=volume_values)
-    result: FloatArray = wrap(_obv_kernel(real_values, volume_values), index)
+    real_values, volume_values = float_inputs(real=real, volume=volume)
+    output, found = _obv_kernel(real_values, volume_values)
+    if found:
+        raise_if_inf(real=real_values, volume=volume_values)
+    result: FloatArray = wrap(output, index)
     return result
 
 
-@jit
+@ieee_jit
 def money_flow_volume(high: float, low: float, close: float, volume: float) -> float:
     """One bar's accumulation/distribution increment, ``((close - low) - (high - close)) /
     (high - low) * volume``, or 0 when ``high - low`` is not positive."""
@@ -70,18 +90,29 @@ def money_flow_volume(high: float, low: float, close: float, volume: float) -> f
     return 0.0
 
 
-@jit
+@ieee_jit
 def _ad_kernel(
     high: FloatArray, low: FloatArray, close: FloatArray, volume: FloatArray
-) -> FloatArray:
+) -> tuple[FloatArray, bool]:
     length = len(high)
-    output = np.full(length, np.nan)
     start = first_complete_row(high, low, close, volume)
+    output = output_array(length, start)
     line = 0.0
-    for today in range(start, length):
-        line += money_flow_volume(high[today], low[today], close[today], volume[today])
-        output[today] = line
-    return output
+    probe = 0.0
+    highs = high[start:]
+    lows = low[start:]
+    closes = close[start:]
+    volumes = volume[start:]
+    lines = output[start:]
+    for position in range(length - start):
+        bar_high = highs[position]
+        bar_low = lows[position]
+        bar_close = closes[position]
+        bar_volume = volumes[position]
+        probe += (bar_high + bar_low) + (bar_close + bar_volume)
+        line += money_flow_volume(bar_high, bar_low, bar_close, bar_volume)
+        lines[position] = line
+    return output, not_finite(probe) or rows_have_inf(high, low, close, volume, 0, start)
 
 
 def ad(high: ArrayLike, low: ArrayLike, close: ArrayLike, volume: ArrayLike) -> FloatArray:
@@ -90,11 +121,14 @@ def ad(high: ArrayLike, low: ArrayLike, close: ArrayLike, volume: ArrayLike) -> 
     0). No warm-up."""
     index = index_of(high, low, close, volume)
     arrays = _four(high, low, close, volume)
-    result: FloatArray = wrap(_ad_kernel(*arrays), index)
+    output, found = _ad_kernel(*arrays)
+    if found:
+        _raise_if_inf(arrays)
+    result: FloatArray = wrap(output, index)
     return result
 
 
-@jit
+@ieee_jit
 def _adosc_kernel(
     high: FloatArray,
     low: FloatArray,
@@ -102,13 +136,14 @@ def _adosc_kernel(
     volume: FloatArray,
     fast_period: int,
     slow_period: int,
-) -> FloatArray:
+) -> tuple[FloatArray, bool]:
     length = len(high)
-    output = np.full(length, np.nan)
     start = first_complete_row(high, low, close, volume)
-    if start >= length:
-        return output
     slowest = fast_period if fast_period > slow_period else slow_period
+    first_output = start + slowest - 1
+    output = output_array(length, first_output)
+    if start >= length:
+        return output, rows_have_inf(high, low, close, volume, 0, length)
     fast_k = 2.0 / (fast_period + 1.0)
     fast_rest = 1.0 - fast_k
     slow_k = 2.0 / (slow_period + 1.0)
@@ -117,13 +152,25 @@ def _adosc_kernel(
     line += money_flow_volume(high[start], low[start], close[start], volume[start])
     fast_average = line
     slow_average = line
-    for today in range(start + 1, length):
-        line += money_flow_volume(high[today], low[today], close[today], volume[today])
+    probe = (high[start] + low[start]) + (close[start] + volume[start])
+    highs = high[start:]
+    lows = low[start:]
+    closes = close[start:]
+    volumes = volume[start:]
+    outputs = output[start:]
+    first_position = slowest - 1
+    for position in range(1, length - start):
+        bar_high = highs[position]
+        bar_low = lows[position]
+        bar_close = closes[position]
+        bar_volume = volumes[position]
+        probe += (bar_high + bar_low) + (bar_close + bar_volume)
+        line += money_flow_volume(bar_high, bar_low, bar_close, bar_volume)
         fast_average = fused_multiply_add(fast_average, fast_rest, fast_k * line)
         slow_average = fused_multiply_add(slow_average, slow_rest, slow_k * line)
-        if today - start >= slowest - 1:
-            output[today] = fast_average - slow_average
-    return output
+        if position >= first_position:
+            outputs[position] = fast_average - slow_average
+    return output, not_finite(probe) or rows_have_inf(high, low, close, volume, 0, start)
 
 
 def adosc(
@@ -141,21 +188,25 @@ def adosc(
     SMA). Both periods ``>= 2``; the first ``max(fastperiod, slowperiod) - 1`` bars are NaN."""
     index = index_of(high, low, close, volume)
     arrays = _four(high, low, close, volume)
-    fast = check_period("fastperiod", fastperiod, 2)
-    slow = check_period("slowperiod", slowperiod, 2)
-    result: FloatArray = wrap(_adosc_kernel(*arrays, fast, slow), index)
+    with inf_reported_first(**_named(arrays)):
+        fast = check_period("fastperiod", fastperiod, 2)
+        slow = check_period("slowperiod", slowperiod, 2)
+    output, found = _adosc_kernel(*arrays, fast, slow)
+    if found:
+        _raise_if_inf(arrays)
+    result: FloatArray = wrap(output, index)
     return result
 
 
-@jit
+@ieee_jit
 def _mfi_kernel(
     high: FloatArray, low: FloatArray, close: FloatArray, volume: FloatArray, period: int
-) -> FloatArray:
+) -> tuple[FloatArray, bool]:
     length = len(high)
-    output = np.full(length, np.nan)
     start = first_complete_row(high, low, close, volume)
+    output = output_array(length, start + period)
     if start >= length:
-        return output
+        return output, rows_have_inf(high, low, close, volume, 0, length)
     positive = np.zeros(period)
     negative = np.zeros(period)
     slot = 0
@@ -163,12 +214,15 @@ def _mfi_kernel(
     negative_sum = 0.0
     quiet_run = 0
     previous = (high[start] + low[start] + close[start]) / 3.0
+    probe = previous + volume[start]
     for today in range(start + 1, length):
         if today - start > period:
             positive_sum -= positive[slot]
             negative_sum -= negative[slot]
+        bar_volume = volume[today]
         typical = (high[today] + low[today] + close[today]) / 3.0
-        positive_flow, negative_flow = money_flow_split(typical, previous, volume[today])
+        probe += typical + bar_volume
+        positive_flow, negative_flow = money_flow_split(typical, previous, bar_volume)
         previous = typical
         positive[slot] = positive_flow
         negative[slot] = negative_flow
@@ -187,10 +241,11 @@ def _mfi_kernel(
             slot = 0
         if today - start >= period:
             output[today] = money_flow_ratio(positive_sum, negative_sum)
-    return output
+    # ``typical`` is NaN or inf whenever one of high, low, close is inf.
+    return output, not_finite(probe) or rows_have_inf(high, low, close, volume, 0, start)
 
 
-@jit
+@ieee_jit
 def money_flow_split(typical: float, previous: float, volume: float) -> tuple[float, float]:
     """One bar's (positive, negative) money flow: ``typical * volume`` on the side the typical
     price moved to; both 0 when the move is within TA-Lib's scaled dead zone
@@ -205,7 +260,7 @@ def money_flow_split(typical: float, previous: float, volume: float) -> tuple[fl
     return flow, 0.0
 
 
-@jit
+@ieee_jit
 def money_flow_ratio(positive_sum: float, negative_sum: float) -> float:
     """``100 * positive / (positive + negative)`` with the positive sum clamped into
     ``[0, total]`` (running sums drift by a few ulp); 0 when the total is not positive."""
@@ -235,17 +290,27 @@ def mfi(
     ``timeperiod >= 2``; the first ``timeperiod`` bars are NaN."""
     index = index_of(high, low, close, volume)
     arrays = _four(high, low, close, volume)
-    period = check_period("timeperiod", timeperiod, 2)
-    result: FloatArray = wrap(_mfi_kernel(*arrays, period), index)
+    with inf_reported_first(**_named(arrays)):
+        period = check_period("timeperiod", timeperiod, 2)
+    output, found = _mfi_kernel(*arrays, period)
+    if found:
+        _raise_if_inf(arrays)
+    result: FloatArray = wrap(output, index)
     return result
 
 
 def _four(
     high: ArrayLike, low: ArrayLike, close: ArrayLike, volume: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    high_values = as_float_array(high, "high")
-    low_values = as_float_array(low, "low")
-    close_values = as_float_array(close, "close")
-    volume_values = as_float_array(volume, "volume")
-    check_same_length(high=high_values, low=low_values, close=close_values, volume=volume_values)
+    high_values, low_values, close_values, volume_values = float_inputs(
+        high=high, low=low, close=close, volume=volume
+    )
     return high_values, low_values, close_values, volume_values
+
+
+def _named(arrays: tuple[FloatArray, FloatArray, FloatArray, FloatArray]) -> dict[str, FloatArray]:
+    return dict(zip(("high", "low", "close", "volume"), arrays, strict=True))
+
+
+def _raise_if_inf(arrays: tuple[FloatArray, FloatArray, FloatArray, FloatArray]) -> None:
+    raise_if_inf(**_named(arrays))

@@ -106,6 +106,10 @@ class PaperOrderStore:
         """The order with this client id, if the paper broker ever received it."""
         return self._orders.get(client_order_id)
 
+    def all_orders(self) -> list[PaperOrder]:
+        """Every order the paper broker ever received for this account."""
+        return list(self._orders.values())
+
     def open_orders(self) -> list[PaperOrder]:
         """Orders still open in the current market."""
         return [o for o in self._orders.values() if o.status.value in OPEN_STATUSES]

@@ -14,6 +14,7 @@ HTTP (JSON, see :mod:`yeouido.brokers.paper.wire`)::
     POST /v1/orders                      {"client_order_id", "request"}  → venue order
     POST /v1/orders/{id}/modify          {"price", "quantity"}
     POST /v1/orders/{id}/cancel          {"quantity"}
+    GET  /v1/orders                      every order received
     GET  /v1/orders/{id}                 the venue's view, or 404
     GET  /v1/snapshot?since=             open orders, fills, positions
 
@@ -105,6 +106,7 @@ class PaperService:
                 web.post("/v1/orders", self.send_order),
                 web.post("/v1/orders/{id}/modify", self.modify),
                 web.post("/v1/orders/{id}/cancel", self.cancel),
+                web.get("/v1/orders", self.all_orders),
                 web.get("/v1/orders/{id}", self.order_status),
                 web.get("/v1/snapshot", self.snapshot),
                 web.get("/v1/stream", self.stream),
@@ -215,6 +217,10 @@ class PaperService:
             request.match_info["id"], _quantity(body.get("quantity"))
         )
         return _json(answer)
+
+    async def all_orders(self, request: web.Request) -> web.Response:
+        """Every order the service received for the account (its view of each)."""
+        return _json([order.to_venue_order() for order in self.office.store.all_orders()])
 
     async def order_status(self, request: web.Request) -> web.Response:
         """The venue's view of one order."""

@@ -1,0 +1,136 @@
+"""Crash safety: a client is killed with SIGKILL at random points during a burst of orders
+and restarted; after reconciliation no order and no fill is lost or duplicated.
+
+The paper service (another process) keeps the market and the account, as a real broker
+would; the client keeps the order manager's journal.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import yeouido
+from yeouido.brokers.paper.wire import decode
+from yeouido.model import OrderStatus
+from yeouido.oms.execution import VenueOrder
+
+BURST = Path(__file__).with_name("crash_burst.py")
+KILL_POINTS = 10
+NEVER_REACHED = {OrderStatus.EXPIRED, OrderStatus.DENIED, OrderStatus.REJECTED}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_line(path: Path, text: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text():
+            return
+        time.sleep(0.05)
+    raise AssertionError(
+        f"{text!r} not seen in {path}: {path.read_text() if path.exists() else ''}"
+    )
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = dict(os.environ, YEOUIDO_DATA_DIR=str(tmp_path / "service"))
+    log = tmp_path / "service.log"
+    command = [
+        sys.executable,
+        "-c",
+        "from yeouido.cli.main import app; app()",
+        "paper",
+        "serve",
+        "--port",
+        str(port),
+        "--speed",
+        "20",
+        "--seed",
+        "4",
+    ]
+    with log.open("w") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_for_line(log, "listening on", timeout=60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_sigkill_at_random_points_loses_and_duplicates_nothing(
+    service: str, tmp_path: Path
+) -> None:
+    client_dir = tmp_path / "client"
+    rng = random.Random(20261124)
+    steps_at_kill = []
+    for kill_point in range(KILL_POINTS):
+        output = tmp_path / f"burst-{kill_point}.log"
+        with output.open("w") as handle:
+            process = subprocess.Popen(
+                [sys.executable, str(BURST), service, str(client_dir), str(kill_point)],
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_line(output, "connected", timeout=60)
+        time.sleep(rng.uniform(0.05, 1.5))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        steps_at_kill.append(output.read_text().count("step "))
+    assert sum(steps_at_kill) > KILL_POINTS, f"the bursts barely ran: {steps_at_kill}"
+
+    with yeouido.connect("paper", service=service, data_dir=client_dir) as broker:
+        remote = broker.async_broker
+        oms = remote.oms  # type: ignore[attr-defined]
+        # Fills: each exactly once in the journal, and exactly the broker's.
+        journal_fills = oms.fills()
+        journal_ids = Counter(fill.trade_id for fill in journal_fills)
+        assert all(count == 1 for count in journal_ids.values()), "a fill was applied twice"
+        broker_fills = broker.fills()
+        assert sorted(journal_ids) == sorted(fill.trade_id for fill in broker_fills)
+        # Orders: every order that reached the broker is in the journal, with its outcome.
+        rows = broker.run(remote.connection.call("GET", "/v1/orders"))  # type: ignore[attr-defined]
+        placed = {row["client_order_id"]: decode(VenueOrder, row) for row in rows}
+        journal = {order.order_id: order for order in oms.orders()}
+        assert set(placed) <= set(journal), "the broker has orders the journal lost"
+        for order_id, order in journal.items():
+            venue = placed.get(order_id)
+            if venue is None:
+                assert order.status in NEVER_REACHED, (order_id, order.status)
+                assert order.filled_quantity == 0
+                continue
+            assert order.filled_quantity == venue.filled_quantity, order_id
+            if venue.status.is_terminal:
+                assert order.status is venue.status, (order_id, order.status, venue.status)
+            else:
+                assert order.is_open, (order_id, order.status)
+        filled_by_order = Counter()
+        for fill in journal_fills:
+            filled_by_order[fill.order_id] += fill.quantity
+        for order_id, quantity in filled_by_order.items():
+            assert journal[order_id].filled_quantity == quantity
+        # Positions agree.
+        journal_positions = {code: p.quantity for code, p in oms.positions().items() if p.quantity}
+        broker_positions = {p.code: p.quantity for p in broker.positions() if p.quantity}
+        assert journal_positions == broker_positions
+    assert len(placed) >= KILL_POINTS
