@@ -1,23 +1,34 @@
-"""``yeouido demo``: a trading day of the simulated market at high speed, with a live view and
-a summary at the end. Ends by itself, or on Ctrl-C (the summary still prints)."""
+"""``yeouido demo``: a trading day of the simulated market at high speed, with a live view,
+a sample strategy trading on the paper broker, and a summary at the end. Ends by itself, or
+on Ctrl-C (the summary still prints).
+
+The demo's paper account lives in a temporary directory: it never touches your own.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 import time as wall
+from collections.abc import Callable
 from datetime import datetime, time
 
 import typer
+from rich.console import Group
 from rich.live import Live
 
-from yeouido.cli.market_view import DayLog, live_view, summary_table
+from yeouido.brokers.paper.broker import PaperBroker
+from yeouido.cli.demo_strategy import GoldenCrossDemo
+from yeouido.cli.market_view import AccountView, DayLog, live_view, strategy_table, summary_table
 from yeouido.cli.output import console, reported_errors
 from yeouido.exchange.clock import NANOS, SimulationClock
 from yeouido.exchange.events import datetime_to_ts
-from yeouido.exchange.simulation import MarketSimulation
 from yeouido.model import SEOUL, InvalidInput
 
 BOOK_CODES = ("005930", "000660", "069500")
+STRATEGY_CODES = ("005930", "000660", "035420", "069500")
 STEP_SECONDS = 20
+INITIAL_CASH = 100_000_000
 
 
 def _parse_clock(text: str, field: str) -> time:
@@ -35,60 +46,84 @@ def demo(
     until: str = typer.Option("15:31", "--until", help="Simulated time to stop at (HH:MM)."),
     live: bool = typer.Option(True, "--live/--no-live", help="Show the live view."),
 ) -> None:
-    """Run a simulated KRX trading day with a live view, then print its summary."""
+    """Run a simulated KRX trading day with a live view and a sample strategy trading on the
+    paper broker, then print the day's summary."""
     with reported_errors():
         end_clock = _parse_clock(until, "--until")
-        started = wall.perf_counter()
-        simulation = MarketSimulation(seed=seed)
-        end = datetime.combine(simulation.day, end_clock, tzinfo=SEOUL)
+        with tempfile.TemporaryDirectory(prefix="yeouido-demo-") as data_dir:
+            asyncio.run(_demo(seed, speed or None, end_clock, live, data_dir))
+
+
+async def _demo(seed: int, speed: float | None, end_clock: time, live: bool, data_dir: str) -> None:
+    started = wall.perf_counter()
+    broker = PaperBroker(
+        data_dir=data_dir, cash=INITIAL_CASH, speed=None, seed=seed, start=time(8, 29, 59)
+    )
+    await broker.start()
+    try:
+        office = broker.office
+        assert office is not None
+        simulation = office.market.simulation
         log = DayLog()
         simulation.exchange.subscribe(log.on_event)
+        strategy = GoldenCrossDemo(
+            tuple(code for code in STRATEGY_CODES if code in simulation.instruments)
+        )
+        account = AccountView(initial_cash=INITIAL_CASH)
         codes = [code for code in BOOK_CODES if code in simulation.instruments]
-        clock = SimulationClock(speed or None)
+        end = datetime.combine(simulation.day, end_clock, tzinfo=SEOUL)
         console.print(
             f"[bold]yeouido demo[/]: {len(simulation.instruments)} instruments on "
             f"{simulation.day} (seed {seed}); ready in {wall.perf_counter() - started:.1f} s"
         )
         interrupted = False
+
+        def view() -> Group:
+            return live_view(simulation, log, codes, strategy, account)
+
         try:
             if live:
-                with Live(
-                    live_view(simulation, log, codes),
-                    console=console,
-                    refresh_per_second=8,
-                    transient=False,
-                ) as screen:
-                    _run(
-                        simulation,
-                        clock,
-                        end,
-                        lambda: screen.update(live_view(simulation, log, codes)),
-                    )
+                with Live(view(), console=console, refresh_per_second=8) as screen:
+                    await _run(broker, strategy, account, speed, end, lambda: screen.update(view()))
             else:
-                _run(simulation, clock, end, lambda: None)
-        except KeyboardInterrupt:
+                await _run(broker, strategy, account, speed, end, lambda: None)
+        except (KeyboardInterrupt, asyncio.CancelledError):
             interrupted = True
         console.print(summary_table(simulation))
+        await _refresh_account(broker, account)
+        console.print(strategy_table(strategy, account))
         note = " (interrupted)" if interrupted else ""
         console.print(
-            f"{simulation.now:%H:%M:%S}{note}: {log.trades:,} trades, "
-            f"{log.volume:,} shares, {log.vi_count} VI, "
-            f"{simulation.counts['order_accepted']:,} orders; "
+            f"{simulation.now:%H:%M:%S}{note}: {log.trades:,} trades, {log.volume:,} shares, "
+            f"{log.vi_count} VI, {simulation.counts['order_accepted']:,} orders; "
             f"{wall.perf_counter() - started:.1f} s"
         )
+    finally:
+        await broker.close()
 
 
-def _run(
-    simulation: MarketSimulation,
-    clock: SimulationClock,
+async def _refresh_account(broker: PaperBroker, account: AccountView) -> None:
+    account.positions = await broker.positions()
+    account.fills = await broker.fills()
+    account.balance = await broker.balance()
+
+
+async def _run(
+    broker: PaperBroker,
+    strategy: GoldenCrossDemo,
+    account: AccountView,
+    speed: float | None,
     end: datetime,
-    refresh: object,
+    refresh: Callable[[], None],
 ) -> None:
+    clock = SimulationClock(speed)
     end_ts = datetime_to_ts(end)
-    step = STEP_SECONDS * NANOS
-    assert callable(refresh)
-    while simulation.now_ts < end_ts:
-        target = min(simulation.now_ts + step, end_ts)
-        simulation.run_until(target)
-        clock.pace(target)
+    office = broker.office
+    assert office is not None
+    while office.market.exchange.now_ts < end_ts:
+        step = min(STEP_SECONDS * NANOS, end_ts - office.market.exchange.now_ts)
+        await broker.advance(step / NANOS)
+        await strategy.on_step(broker)
+        await _refresh_account(broker, account)
+        await asyncio.sleep(clock.wait_for(office.market.exchange.now_ts))
         refresh()

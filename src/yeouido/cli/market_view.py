@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from yeouido.cli.demo_strategy import GoldenCrossDemo
 from yeouido.exchange.events import ExchangeEvent, TradePrinted, ViEnded, ViStarted
 from yeouido.exchange.simulation import MarketSimulation
+from yeouido.model.account import Balance, Fill, Position
 from yeouido.model.enums import Venue
 from yeouido.model.instrument import Price
 
@@ -97,7 +99,13 @@ def book_table(simulation: MarketSimulation, code: str, levels: int = 5) -> Tabl
     return table
 
 
-def live_view(simulation: MarketSimulation, log: DayLog, book_codes: list[str]) -> Group:
+def live_view(
+    simulation: MarketSimulation,
+    log: DayLog,
+    book_codes: list[str],
+    strategy: GoldenCrossDemo | None = None,
+    account: AccountView | None = None,
+) -> Group:
     """The whole live screen."""
     exchange = simulation.exchange
     up, down, flat = exchange.advance_decline()
@@ -115,7 +123,11 @@ def live_view(simulation: MarketSimulation, log: DayLog, book_codes: list[str]) 
     books = Table.grid(padding=(0, 2))
     books.add_row(*(book_table(simulation, code) for code in book_codes))
     events = Text("\n".join(log.vi_events) or "no VI yet", style="yellow")
-    return Group(header, prices_table(simulation), books, Text("VI events", style="bold"), events)
+    parts: list[RenderableType] = [header, prices_table(simulation), books]
+    if strategy is not None and account is not None:
+        parts.append(strategy_table(strategy, account))
+    parts += [Text("VI events", style="bold"), events]
+    return Group(*parts)
 
 
 def summary_table(simulation: MarketSimulation) -> Table:
@@ -146,4 +158,51 @@ def summary_table(simulation: MarketSimulation) -> Table:
             change_text(close, base),
             f"{book.volume:,}",
         )
+    return table
+
+
+@dataclass
+class AccountView:
+    """What the demo shows of the paper account after each step."""
+
+    positions: list[Position] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
+    balance: Balance | None = None
+    initial_cash: int = 0
+
+
+def strategy_table(strategy: GoldenCrossDemo, account: AccountView) -> Table:
+    """The sample strategy's orders, fills, holdings and P&L (costs included)."""
+    table = Table(
+        title="sample strategy on the paper broker: SMA(5)×SMA(20) on 1-minute bars",
+        title_justify="left",
+        show_header=False,
+    )
+    table.add_column(style="bold")
+    table.add_column()
+    costs = sum(fill.commission + fill.tax for fill in account.fills)
+    held = ", ".join(
+        f"{position.code}×{position.quantity}"
+        for position in account.positions
+        if position.quantity
+    )
+    value = sum(
+        int(position.market_value or 0) for position in account.positions if position.quantity
+    )
+    equity = None
+    if account.balance is not None:
+        equity = account.balance.settlement_d2 + value
+    table.add_row(
+        "orders / fills",
+        f"{strategy.orders_sent} / {len(account.fills)}"
+        + (f"  ({strategy.rejected} refused)" if strategy.rejected else ""),
+    )
+    table.add_row("holding", held or "-")
+    table.add_row("commission + tax", f"{costs:,} KRW")
+    if equity is not None:
+        pnl = equity - account.initial_cash
+        table.add_row(
+            "P&L (after costs)", Text(f"{pnl:+,} KRW", style="red" if pnl > 0 else "blue")
+        )
+    table.add_row("last signals", "\n".join(strategy.log) or "-")
     return table
