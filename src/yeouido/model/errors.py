@@ -152,6 +152,29 @@ class IndicatorError(InvalidInput):
     code = "INDICATOR_INPUT"
 
 
+class ScreenError(InvalidInput):
+    """A screening condition that cannot be used. ``position`` is the 0-based offset in the
+    expression text where the problem starts."""
+
+    code = "SCREEN_ERROR"
+
+    def __init__(self, message: str, *, position: int = 0, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.position = position
+
+
+class ScreenSyntaxError(ScreenError):
+    """The expression does not parse: the message says what was expected where."""
+
+    code = "SCREEN_SYNTAX"
+
+
+class ScreenNameError(ScreenError):
+    """An unknown name or function, a wrong number or kind of arguments, an unknown output."""
+
+    code = "SCREEN_NAME"
+
+
 class BrokerError(YeouidoError):
     """An error reported by, or in talking to, a broker or venue."""
 
