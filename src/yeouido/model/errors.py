@@ -175,6 +175,18 @@ class ScreenNameError(ScreenError):
     code = "SCREEN_NAME"
 
 
+class StrategyNotFound(InvalidInput):
+    """No saved screening strategy has this name."""
+
+    code = "STRATEGY_NOT_FOUND"
+
+
+class StrategyExists(InvalidInput):
+    """A saved screening strategy already has this name (use update, or replace=True)."""
+
+    code = "STRATEGY_EXISTS"
+
+
 class BrokerError(YeouidoError):
     """An error reported by, or in talking to, a broker or venue."""
 
