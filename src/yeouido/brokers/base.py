@@ -8,6 +8,7 @@ asking for anything else raises :class:`~yeouido.model.errors.NotSupported` nami
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
@@ -173,12 +174,18 @@ class AsyncBroker(ABC):
     ) -> pd.DataFrame:
         """OHLCV bars (index: bar start time, Seoul; columns open, high, low, close, volume)."""
 
-    @abstractmethod
-    def stream(
+    async def stream(
         self, codes: Iterable[str], kinds: Iterable[str] = ("trades", "books")
     ) -> AsyncIterator[MarketEvent]:
         """Trades (:class:`~yeouido.model.Trade`) and books (:class:`~yeouido.model.OrderBook`)
-        of ``codes`` as they happen."""
+        of ``codes`` as they happen (built on :meth:`on_market`)."""
+        queue: asyncio.Queue[MarketEvent] = asyncio.Queue()
+        unsubscribe = self.on_market(codes, queue.put_nowait, kinds)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            unsubscribe()
 
     @abstractmethod
     def on_market(

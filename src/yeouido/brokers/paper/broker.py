@@ -13,8 +13,7 @@ live in the service, the order manager and its journal in this process.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +26,6 @@ from yeouido.brokers.base import (
     BuyingPower,
     Capabilities,
     MarketCallback,
-    MarketEvent,
 )
 from yeouido.brokers.oms_broker import OmsBroker
 from yeouido.brokers.paper.back_office import PaperBackOffice, PaperOptions, check_account
@@ -175,18 +173,6 @@ class PaperBroker(OmsBroker):
         if end is not None:
             frame = frame[frame.index <= end]
         return frame
-
-    async def stream(
-        self, codes: Iterable[str], kinds: Iterable[str] = ("trades", "books")
-    ) -> AsyncIterator[MarketEvent]:
-        """Trades and books of ``codes`` as they happen."""
-        queue: asyncio.Queue[MarketEvent] = asyncio.Queue()
-        unsubscribe = self.on_market(codes, queue.put_nowait, kinds)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            unsubscribe()
 
     def on_market(
         self,

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import inspect
 import json
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -289,18 +289,6 @@ class RemotePaperBroker(OmsBroker):
         if end is not None:
             frame = frame[frame.index <= end]
         return frame
-
-    async def stream(
-        self, codes: Iterable[str], kinds: Iterable[str] = ("trades", "books")
-    ) -> AsyncIterator[MarketEvent]:
-        """Trades and books of ``codes`` from the service."""
-        queue: asyncio.Queue[MarketEvent] = asyncio.Queue()
-        unsubscribe = self.on_market(codes, queue.put_nowait, kinds)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            unsubscribe()
 
     def on_market(
         self,
