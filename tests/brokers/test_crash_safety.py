@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import yeouido
+from tests.paper_service import paper_service, wait_for_line
 from yeouido.brokers.paper.wire import decode
 from yeouido.model import OrderStatus
 from yeouido.oms.execution import VenueOrder
@@ -30,52 +30,10 @@ KILL_POINTS = 10
 NEVER_REACHED = {OrderStatus.EXPIRED, OrderStatus.DENIED, OrderStatus.REJECTED}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_line(path: Path, text: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text():
-            return
-        time.sleep(0.05)
-    raise AssertionError(
-        f"{text!r} not seen in {path}: {path.read_text() if path.exists() else ''}"
-    )
-
-
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = dict(os.environ, YEOUIDO_DATA_DIR=str(tmp_path / "service"))
-    log = tmp_path / "service.log"
-    command = [
-        sys.executable,
-        "-c",
-        "from yeouido.cli.main import app; app()",
-        "paper",
-        "serve",
-        "--port",
-        str(port),
-        "--speed",
-        "20",
-        "--seed",
-        "4",
-    ]
-    with log.open("w") as output:
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        wait_for_line(log, "listening on", timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with paper_service(tmp_path) as url:
+        yield url
 
 
 def test_sigkill_at_random_points_loses_and_duplicates_nothing(

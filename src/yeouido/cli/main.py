@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from yeouido import __version__
-from yeouido.cli import paper
+from yeouido.cli import paper, screen
 from yeouido.cli.calendar import calendar
 from yeouido.cli.demo import demo
 from yeouido.cli.rules import rules
@@ -34,6 +34,7 @@ app.command()(today)
 for trading_command in TRADING_COMMANDS:
     app.command(name=trading_command.__name__)(trading_command)
 app.add_typer(paper.app, name="paper")
+app.add_typer(screen.app, name="screen")
 
 
 def main() -> None:

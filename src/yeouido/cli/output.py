@@ -34,6 +34,11 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
 
 
+def print_json_line(data: Any) -> None:
+    """Print ``data`` as one line of JSON (for streams of events)."""
+    typer.echo(json.dumps(data, default=_default, ensure_ascii=False))
+
+
 @contextmanager
 def reported_errors(as_json: bool = False) -> Iterator[None]:
     """Turn a :class:`YeouidoError` into a one-line message (or JSON) and exit code 2."""

@@ -1,0 +1,89 @@
+"""``yeouido sandbox kis``: a local server speaking KIS's REST and websocket protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import typer
+
+from yeouido.cli.output import console, reported_errors
+
+app = typer.Typer(help="Local servers that speak a broker's wire protocol.", no_args_is_help=True)
+
+
+@app.command("kis")
+def kis_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="Loopback address to listen on."),
+    port: int = typer.Option(9443, "--port", help="REST port."),
+    ws_port: int = typer.Option(21000, "--ws-port", help="Websocket port."),
+    env: str = typer.Option("real", "--env", help="Which KIS environment to be: real or mock."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the market and the demo credentials."),
+    config: Path | None = typer.Option(
+        None, "--config", help="Credentials file (TOML or JSON) instead of demo credentials."
+    ),
+    app_key: str | None = typer.Option(None, "--app-key", help="App key (36 chars)."),
+    app_secret: str | None = typer.Option(None, "--app-secret", help="App secret (180 chars)."),
+    account: str | None = typer.Option(None, "--account", help="CANO-ACNT_PRDT_CD."),
+    hts_id: str | None = typer.Option(None, "--hts-id", help="HTS user id (notice tr_key)."),
+    speed: float = typer.Option(1.0, "--speed", help="Simulated seconds per wall second."),
+    token_lifetime: float | None = typer.Option(
+        None, "--token-lifetime", help="Token lifetime in seconds (default 86400)."
+    ),
+    ping_interval: float = typer.Option(10.0, "--ping-interval", help="PINGPONG period (s)."),
+) -> None:
+    """Serve KIS's REST API and websocket on loopback, backed by the simulated market."""
+    from yeouido.sandbox.kis import (
+        KisCredentials,
+        KisSandbox,
+        SandboxConfig,
+        load_credentials_file,
+    )
+    from yeouido.sandbox.kis.config import check_env
+
+    with reported_errors():
+        server_env = check_env(env)
+        credentials: tuple[KisCredentials, ...] = ()
+        if config is not None:
+            credentials = load_credentials_file(config, server_env)
+        elif app_key or app_secret or account or hts_id:
+            credentials = (
+                KisCredentials.parse(
+                    app_key or "", app_secret or "", account or "", hts_id or "", server_env
+                ),
+            )
+        settings = SandboxConfig(
+            env=server_env,
+            host=host,
+            port=port,
+            ws_port=ws_port,
+            seed=seed,
+            credentials=credentials,
+            token_lifetime=token_lifetime,
+            ping_interval=ping_interval,
+            speed=speed,
+        )
+        demo = not credentials
+
+        async def main() -> None:
+            async with KisSandbox(settings) as sandbox:
+                c = sandbox.credentials
+                console.print(
+                    f"KIS sandbox ({server_env}), simulated day {sandbox.account.office.market.day}"
+                )
+                console.print(f"  REST       {sandbox.rest_url}")
+                console.print(f"  websocket  {sandbox.ws_url}  (or {sandbox.ws_url}/tryitout)")
+                if demo:
+                    # The sandbox's own demo credentials: printing them is the point.
+                    console.print(f"  app key    {c.app_key}", markup=False, soft_wrap=True)
+                    console.print(f"  app secret {c.app_secret}", markup=False, soft_wrap=True)
+                console.print(
+                    f"  account    {c.account}  (CANO {c.cano}, ACNT_PRDT_CD {c.acnt_prdt_cd})"
+                )
+                console.print(f"  HTS id     {c.hts_id}")
+                console.print("Ctrl-C to stop.")
+                await asyncio.Event().wait()
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(main())

@@ -1,0 +1,281 @@
+"""``yeouido screen``: scan the market with a condition, and keep saved strategies.
+
+    yeouido screen "close > sma(close, 20) and rsi(close, 14) < 70" --data DIR
+    yeouido screen save 눌림목 "close > sma(close, 60) and close < sma(close, 5)"
+    yeouido screen list | show NAME | rm NAME
+    yeouido screen 눌림목 --data DIR               (a saved strategy, by name)
+    yeouido screen watch NAME... [--broker paper]  (entries and exits, live)
+
+The expression comes first; options after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.live import Live
+from rich.table import Table
+from typer.core import TyperGroup
+
+from yeouido.brokers.base import AsyncBroker
+from yeouido.brokers.registry import connect_async
+from yeouido.cli.output import console, print_json, print_json_line, reported_errors
+from yeouido.model import InvalidInput, YeouidoError
+from yeouido.screener.panel import BarPanel, load_csv_dir
+from yeouido.screener.store import SavedStrategy, StrategyStore
+from yeouido.screener.watch import Watch, WatchEvent
+
+SUBCOMMANDS = ("save", "list", "show", "rm", "watch", "run")
+
+
+class ScreenGroup(TyperGroup):
+    """Runs ``screen EXPR`` as ``screen run EXPR`` when EXPR is not a subcommand."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands:
+            args = ["run", *args]
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(
+    cls=ScreenGroup,
+    help="Scan with a condition (종목검색), save strategies, watch them live.",
+    no_args_is_help=True,
+)
+
+DataOption = typer.Option(
+    None, "--data", help="Directory of daily-bar CSV files (or $YEOUIDO_BARS_DIR)."
+)
+
+
+def _data_dir(data: Path | None) -> Path:
+    path = data
+    if path is None and os.environ.get("YEOUIDO_BARS_DIR"):
+        path = Path(os.environ["YEOUIDO_BARS_DIR"])
+    if path is None:
+        raise InvalidInput.for_field(
+            "--data", None, "give a directory of daily-bar CSV files (or set YEOUIDO_BARS_DIR)"
+        )
+    if not path.is_dir():
+        raise InvalidInput.for_field("--data", str(path), "is not a directory")
+    return path
+
+
+def _codes(universe: str | None) -> list[str] | None:
+    return None if not universe else [code.strip() for code in universe.split(",") if code.strip()]
+
+
+def render_scan(frame: pd.DataFrame, title: str) -> None:
+    """The matches as a table."""
+    table = Table(title=f"{title}: {len(frame)} matches", title_justify="left")
+    for column in frame.columns:
+        textual = column in ("code", "name", "date")
+        table.add_column(str(column), justify="left" if textual else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(value) for value in row))
+    console.print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "-" if value != value else f"{value:,.2f}"
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m-%d"))
+    return str(value)
+
+
+@app.command("run", hidden=True)
+def run_command(
+    expression: str = typer.Argument(..., help="A condition, or the name of a saved strategy."),
+    data: Path | None = DataOption,
+    universe: str | None = typer.Option(None, "--universe", help="Codes, comma separated."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Scan: the instruments for which the condition holds on the last bar."""
+    from yeouido.screener import scan
+
+    with reported_errors(as_json):
+        frame = scan(expression, data=_data_dir(data), universe=_codes(universe))
+    if as_json:
+        print_json(frame.to_dict(orient="records"))
+    else:
+        render_scan(frame, expression)
+
+
+@app.command("save")
+def save_command(
+    name: str,
+    expression: str,
+    universe: str | None = typer.Option(None, "--universe", help="Codes, comma separated."),
+    replace: bool = typer.Option(False, "--replace", help="Overwrite a strategy of that name."),
+) -> None:
+    """Save a strategy (the expression is checked first)."""
+    with reported_errors(), StrategyStore() as store:
+        strategy = store.save(name, expression, _codes(universe), replace=replace)
+    console.print(f"saved {strategy.name!r}: {strategy.expression}")
+
+
+@app.command("list")
+def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Saved strategies."""
+    with reported_errors(as_json), StrategyStore() as store:
+        strategies = store.list()
+    if as_json:
+        print_json([_strategy_dict(strategy) for strategy in strategies])
+        return
+    table = Table(title=f"{len(strategies)} saved strategies", title_justify="left")
+    for column in ("name", "expression", "universe"):
+        table.add_column(column)
+    for strategy in strategies:
+        table.add_row(strategy.name, strategy.expression, _universe_text(strategy))
+    console.print(table)
+
+
+@app.command("show")
+def show_command(
+    name: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
+    """One saved strategy."""
+    with reported_errors(as_json), StrategyStore() as store:
+        strategy = store.get(name)
+    if as_json:
+        print_json(_strategy_dict(strategy))
+    else:
+        console.print(
+            f"[bold]{strategy.name}[/]\n  {strategy.expression}\n"
+            f"  universe: {_universe_text(strategy)}\n"
+            f"  updated {strategy.updated_at:%Y-%m-%d %H:%M} UTC"
+        )
+
+
+@app.command("rm")
+def rm_command(name: str) -> None:
+    """Delete a saved strategy."""
+    with reported_errors(), StrategyStore() as store:
+        store.delete(name)
+    console.print(f"deleted {name!r}")
+
+
+def _universe_text(strategy: SavedStrategy) -> str:
+    return "all" if strategy.universe is None else ", ".join(strategy.universe)
+
+
+def _strategy_dict(strategy: SavedStrategy) -> dict[str, Any]:
+    return {
+        "name": strategy.name,
+        "expression": strategy.expression,
+        "universe": None if strategy.universe is None else list(strategy.universe),
+        "created_at": strategy.created_at,
+        "updated_at": strategy.updated_at,
+    }
+
+
+@app.command("watch")
+def watch_command(
+    names: list[str] = typer.Argument(..., help="Saved strategies to watch."),
+    broker: str = typer.Option("paper", "--broker", help="Broker whose trades drive the watch."),
+    service: str | None = typer.Option(None, "--service", help="Paper service URL."),
+    data: Path | None = typer.Option(None, "--data", help="Daily-bar CSVs to warm up on."),
+    seconds: float | None = typer.Option(None, "--seconds", help="Stop after this long."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON line per event."),
+) -> None:
+    """Watch saved strategies live: entries and exits as trades arrive (Ctrl-C to stop)."""
+    with reported_errors(as_json):
+        with StrategyStore() as store:
+            strategies = [store.get(name) for name in names]
+        history = load_csv_dir(_data_dir(data)) if data is not None else None
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_watch(strategies, broker, service, history, seconds, as_json))
+
+
+async def _watch(
+    strategies: list[SavedStrategy],
+    broker_name: str,
+    service: str | None,
+    history: BarPanel | None,
+    seconds: float | None,
+    as_json: bool,
+) -> None:
+    options: dict[str, Any] = {}
+    if broker_name == "paper":
+        options["service"] = service or os.environ.get("YEOUIDO_PAPER_URL") or True
+    broker = await connect_async(broker_name, **options)
+    try:
+        universe = await _listed_codes(broker, history)
+        watch = Watch(history)
+        for strategy in strategies:
+            codes = [code for code in (strategy.universe or universe) if code in universe]
+            watch.add(strategy.name, strategy.expression, codes)
+        recent: deque[WatchEvent] = deque(maxlen=20)
+        watch.on_event(recent.append)
+        if as_json:
+            watch.on_event(lambda event: print_json_line(_event_dict(event)))
+        watch.start(broker)
+        deadline = None if seconds is None else asyncio.get_running_loop().time() + seconds
+        if as_json:
+            await _sleep_until(deadline)
+            return
+        with Live(_watch_table(watch, recent), console=console, refresh_per_second=4) as screen:
+            while deadline is None or asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.25)
+                screen.update(_watch_table(watch, recent))
+    finally:
+        await broker.close()
+
+
+async def _sleep_until(deadline: float | None) -> None:
+    while deadline is None or asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.25)
+
+
+async def _listed_codes(broker: AsyncBroker, history: BarPanel | None) -> list[str]:
+    """The codes the broker lists (from the master), or the history's codes when given."""
+    from yeouido.krx import default_master
+
+    candidates = list(history.codes) if history is not None else [i.code for i in default_master()]
+    listed = []
+    for code in candidates:
+        try:
+            await broker.instrument(code)
+        except YeouidoError:
+            continue
+        listed.append(code)
+    return listed
+
+
+def _watch_table(watch: Watch, recent: deque[WatchEvent]) -> Table:
+    table = Table(title="screen watch: entries and exits", title_justify="left")
+    for column in ("time", "strategy", "code", "event", "values"):
+        table.add_column(column)
+    for event in reversed(recent):
+        values = ", ".join(f"{key}={value:,.2f}" for key, value in list(event.values.items())[:3])
+        style = "red" if event.kind == "entered" else "blue"
+        table.add_row(
+            f"{event.time:%H:%M:%S}",
+            event.strategy,
+            event.code,
+            f"[{style}]{event.kind}[/]",
+            values,
+        )
+    active = "; ".join(
+        f"{strategy.name}: {len(watch.active(strategy.name))}" for strategy in watch.strategies
+    )
+    table.caption = f"now matching — {active}"
+    return table
+
+
+def _event_dict(event: WatchEvent) -> dict[str, Any]:
+    return {
+        "time": event.time,
+        "strategy": event.strategy,
+        "code": event.code,
+        "kind": event.kind,
+        "values": event.values,
+    }
