@@ -8,6 +8,7 @@ parameters raise :class:`~yeouido.model.errors.IndicatorError`.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -17,15 +18,22 @@ from yeouido.ta._core import (
     FloatArray,
     check_same_length,
     index_of,
+    inf_reported_first,
     jit,
+    raise_if_inf,
+    to_float_array,
     wrap,
 )
 from yeouido.ta.overlap import (
+    RANGE_FAST_K,
+    RANGE_WILLIAMS,
     ZERO_THRESHOLD,
+    _empty_outputs,
     _first_valid,
     _first_valid_triple,
     _moving_average,
     _output,
+    _range_of_windows,
     _triple_ema_seed,
     as_float_array,
     checked_ma_type,
@@ -167,14 +175,20 @@ def _fast_k(
     high: FloatArray, low: FloatArray, close: FloatArray, start: int, period: int
 ) -> FloatArray:
     """Raw stochastic ``%K``: where the close sits in the ``period`` bars' range, 0..100."""
-    return _stochastic_range(high, low, close, start, period, False)
+    out = np.empty(close.shape[0])
+    if _range_of_windows(high, low, close, start, period, RANGE_FAST_K, out):
+        return _stochastic_range(high, low, close, start, period, False)
+    return out
 
 
 @jit
 def _willr(
     high: FloatArray, low: FloatArray, close: FloatArray, start: int, period: int
 ) -> FloatArray:
-    return _stochastic_range(high, low, close, start, period, True)
+    out = np.empty(close.shape[0])
+    if _range_of_windows(high, low, close, start, period, RANGE_WILLIAMS, out):
+        return _stochastic_range(high, low, close, start, period, True)
+    return out
 
 
 @jit
@@ -230,18 +244,23 @@ def _roc(values: FloatArray, start: int, period: int) -> FloatArray:
 
 
 @jit
-def _mom(values: FloatArray, start: int, period: int) -> FloatArray:
+def _mom(values: FloatArray, start: int, period: int, out: FloatArray) -> bool:
+    """Fill ``out`` with MOM; return whether any value is ±inf (looked for in the same pass,
+    so a call reads its input once)."""
     length = values.shape[0]
-    first = start + period
-    out = _output(length, first)
-    if first >= length:
-        return out
-    before_values = values[start : length - period]
+    first = min(start + period, length)
+    found = False
+    for index in range(first):
+        out[index] = np.nan
+        found |= abs(values[index]) == math.inf
+    before_values = values[start : max(length - period, start)]
     now_values = values[first:]
     target = out[first:]
     for index in range(target.shape[0]):
-        target[index] = now_values[index] - before_values[index]
-    return out
+        now = now_values[index]
+        found |= abs(now) == math.inf
+        target[index] = now - before_values[index]
+    return found
 
 
 @jit
@@ -268,21 +287,29 @@ def _trix(values: FloatArray, start: int, period: int) -> FloatArray:
 
 @jit
 def _macd(
-    values: FloatArray, start: int, fast: int, slow: int, signal: int
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+    values: FloatArray,
+    start: int,
+    fast: int,
+    slow: int,
+    signal: int,
+    line: FloatArray,
+    signal_line: FloatArray,
+    histogram: FloatArray,
+) -> None:
     """MACD in one pass with the operations of TA-Lib's chained EMAs: the fast EMA is seeded
     on the window that ends where the slow EMA starts, the signal EMA on the first ``signal``
-    MACD values."""
+    MACD values. Fills the three outputs (allocated by the caller, see :func:`macd`)."""
     length = values.shape[0]
     if slow < fast:
         fast, slow = slow, fast
     macd_start = start + slow - 1
     first = macd_start + signal - 1
-    line = _output(length, first)
-    signal_line = _output(length, first)
-    histogram = _output(length, first)
+    for index in range(min(first, length)):
+        line[index] = np.nan
+        signal_line[index] = np.nan
+        histogram[index] = np.nan
     if first >= length:
-        return line, signal_line, histogram
+        return
     fast_factor = 2.0 / (fast + 1)
     slow_factor = 2.0 / (slow + 1)
     signal_factor = 2.0 / (signal + 1)
@@ -319,7 +346,6 @@ def _macd(
         line_out[index] = difference
         signal_out[index] = smoothed
         histogram_out[index] = difference - smoothed
-    return line, signal_line, histogram
 
 
 @jit
@@ -417,7 +443,11 @@ def _stochastic(
     """%K smoothed once (``slowk``) and twice (``slowd``); STOCHF passes slowk_period 1."""
     raw = _fast_k(high, low, close, start, fastk_period)
     k_start = start + fastk_period - 1
-    smoothed = _moving_average(raw, k_start, slowk_period, slowk_ma_type)
+    # Period 1 is the identity: smooth nothing (``raw`` is not used after this).
+    if slowk_period == 1:
+        smoothed = raw
+    else:
+        smoothed = _moving_average(raw, k_start, slowk_period, slowk_ma_type)
     d_start = k_start + ma_lookback_kernel(slowk_period, slowk_ma_type)
     signal = _moving_average(smoothed, d_start, slowd_period, slowd_ma_type)
     first = d_start + ma_lookback_kernel(slowd_period, slowd_ma_type)
@@ -459,7 +489,8 @@ def macd(
     fast = checked_period("fastperiod", fastperiod, 2)
     slow = checked_period("slowperiod", slowperiod, 2)
     signal = checked_period("signalperiod", signalperiod, 1)
-    line, signal_line, histogram = _macd(values, start, fast, slow, signal)
+    line, signal_line, histogram = _empty_outputs(3, values.shape[0])
+    _macd(values, start, fast, slow, signal, line, signal_line, histogram)
     index = index_of(real)
     return wrap(line, index), wrap(signal_line, index), wrap(histogram, index)
 
@@ -602,9 +633,13 @@ def mom(real: ArrayLike, timeperiod: int = 10) -> Any:
 
     ``timeperiod`` 1..100000; lookback ``timeperiod``. Bad input raises IndicatorError.
     """
-    values, start = _one_input(real)
-    period = checked_period("timeperiod", timeperiod, 1)
-    return wrap(_mom(values, start, period), index_of(real))
+    values = to_float_array(real, "real")
+    with inf_reported_first(real=values):
+        period = checked_period("timeperiod", timeperiod, 1)
+    out = np.empty(values.shape[0])
+    if _mom(values, _first_valid(values), period, out):
+        raise_if_inf(real=values)
+    return wrap(out, index_of(real))
 
 
 def trix(real: ArrayLike, timeperiod: int = 30) -> Any:

@@ -26,6 +26,7 @@ from yeouido.ta._core import (
     check_number,
     check_period,
     check_same_length,
+    ieee_jit,
     index_of,
     jit,
     wrap,
@@ -117,6 +118,17 @@ def as_float_array(values: Any, name: str) -> FloatArray:
 
 
 # -- kernels: shared helpers ---------------------------------------------------------------
+
+
+def _empty_outputs(count: int, length: int) -> list[FloatArray]:
+    """``count`` uninitialised ``float64`` outputs of ``length`` for a kernel to fill.
+
+    Multi-output kernels take their outputs from here instead of allocating them: numpy asks
+    the kernel for transparent huge pages on large arrays, so fresh 8 MB outputs cost a few
+    page faults, where numba's allocator leaves them to malloc, whose heap trimming (after
+    several large blocks are freed) makes every call fault its outputs in again 4 KB at a
+    time. That alone made MACD and BBANDS about twice as slow as TA-Lib in a long run."""
+    return [np.empty(length) for _ in range(count)]
 
 
 @jit
@@ -487,12 +499,17 @@ def _bbands(
     deviations_up: float,
     deviations_down: float,
     ma_type: int,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+    upper: FloatArray,
+    middle: FloatArray,
+    lower: FloatArray,
+) -> None:
+    """Fill the three bands (allocated by the caller, see :func:`_empty_outputs`)."""
     length = values.shape[0]
     if ma_type == SMA_TYPE:
-        middle = _output(length, start + period - 1)
+        for index in range(min(start + period - 1, length)):
+            middle[index] = np.nan
     else:
-        middle = _moving_average(values, start, period, ma_type)
+        middle[:] = _moving_average(values, start, period, ma_type)
     lookback = period - 1
     if ma_type == DEMA_TYPE:
         lookback = 2 * (period - 1)
@@ -501,10 +518,11 @@ def _bbands(
     elif ma_type == KAMA_TYPE:
         lookback = period
     first = start + lookback
-    upper = _output(length, first)
-    lower = _output(length, first)
+    for index in range(min(first, length)):
+        upper[index] = np.nan
+        lower[index] = np.nan
     if first >= length:
-        return upper, middle, lower
+        return
     if ma_type == SMA_TYPE:
         # Deviation from the SMA itself: mean of squares minus the squared SMA. The SMA's own
         # running sum is recomputed here with the same operations as ``_sma``, in one pass.
@@ -536,7 +554,6 @@ def _bbands(
             center = middle[index]
             upper[index] = center + deviation * deviations_up
             lower[index] = center - deviation * deviations_down
-    return upper, middle, lower
 
 
 @jit
@@ -596,6 +613,96 @@ def _midprice(high: FloatArray, low: FloatArray, start: int, period: int) -> Flo
             lowest = value
         out[today] = (highest + lowest) / 2.0
     return out
+
+
+# -- kernels: rolling highest / lowest -----------------------------------------------------
+
+RANGE_MIDPOINT = 0
+RANGE_FAST_K = 1
+RANGE_WILLIAMS = 2
+
+
+@ieee_jit
+def _range_of_windows(
+    high: FloatArray,
+    low: FloatArray,
+    close: FloatArray,
+    start: int,
+    period: int,
+    mode: int,
+    out: FloatArray,
+) -> bool:
+    """Fill ``out[start + period - 1 :]`` from the highest high and lowest low of each
+    ``period``-bar window: their midpoint (``RANGE_MIDPOINT``), raw %K (``RANGE_FAST_K``) or
+    Williams' %R (``RANGE_WILLIAMS``); NaN before. Return whether a high or low from ``start``
+    on is NaN.
+
+    The van Herk / Gil-Werman scheme: cut the bars into blocks of ``period`` from ``start``;
+    a window ending in one block starts in the block before, so its extreme is the larger of
+    the running extreme from the start of its own block and the extreme of the previous block
+    from the window's first bar on (kept in two small buffers). That is three compare-and-select
+    steps per bar and input, without branches or rescans. The value of a maximum does not depend
+    on the order its bars are compared in, so without NaN the results equal TA-Lib's tracked
+    extremes; with a NaN (the return value) they may not, and the caller recomputes."""
+    length = high.shape[0]
+    first = start + period - 1
+    for index in range(min(first, length)):
+        out[index] = np.nan
+    if first >= length:
+        return False
+    # ``tail[offset]``: extreme of the previous block from ``offset`` on; the sentinel at
+    # ``period`` stands for "nothing left of it" (the window is the current block).
+    high_tail = np.empty(period + 1)
+    low_tail = np.empty(period + 1)
+    high_tail[period] = -math.inf
+    low_tail[period] = math.inf
+    unordered = False
+    block_start = start
+    while block_start < length:
+        block_end = min(block_start + period, length)
+        highs = high[block_start:block_end]
+        lows = low[block_start:block_end]
+        closes = close[block_start:block_end]
+        target = out[block_start:block_end]
+        highs_tail = high_tail[1:]
+        lows_tail = low_tail[1:]
+        running_high = highs[0]
+        running_low = lows[0]
+        for offset in range(highs.shape[0]):
+            upper = highs[offset]
+            lower = lows[offset]
+            unordered |= (upper != upper) | (lower != lower)
+            running_high = upper if upper > running_high else running_high
+            running_low = lower if lower < running_low else running_low
+            value = highs_tail[offset]
+            highest = value if value > running_high else running_high
+            value = lows_tail[offset]
+            lowest = value if value < running_low else running_low
+            if mode == RANGE_MIDPOINT:
+                target[offset] = (highest + lowest) / 2.0
+            else:
+                spread = highest - lowest
+                if mode == RANGE_WILLIAMS:
+                    result = (highest - closes[offset]) / spread * -100.0
+                else:
+                    result = (closes[offset] - lowest) / spread * 100.0
+                target[offset] = 0.0 if spread == 0.0 else result
+        if block_start == start:
+            # Windows ending before ``first`` would start before ``start``.
+            for index in range(start, first):
+                out[index] = np.nan
+        if block_end - block_start == period:
+            best_high = -math.inf
+            best_low = math.inf
+            for offset in range(period - 1, -1, -1):
+                value = highs[offset]
+                best_high = value if value > best_high else best_high
+                high_tail[offset] = best_high
+                value = lows[offset]
+                best_low = value if value < best_low else best_low
+                low_tail[offset] = best_low
+        block_start = block_end
+    return unordered
 
 
 # -- public batch functions ----------------------------------------------------------------
@@ -686,7 +793,8 @@ def bbands(
     up = check_number("nbdevup", nbdevup)
     down = check_number("nbdevdn", nbdevdn)
     ma_type = checked_ma_type("matype", matype)
-    upper, middle, lower = _bbands(values, _first_valid(values), period, up, down, ma_type)
+    upper, middle, lower = _empty_outputs(3, values.shape[0])
+    _bbands(values, _first_valid(values), period, up, down, ma_type, upper, middle, lower)
     index = index_of(real)
     return wrap(upper, index), wrap(middle, index), wrap(lower, index)
 
@@ -702,4 +810,9 @@ def midprice(high: ArrayLike, low: ArrayLike, timeperiod: int = 14) -> Any:
     check_same_length(high=high_values, low=low_values)
     period = checked_period("timeperiod", timeperiod, 2)
     start = _first_valid_pair(high_values, low_values)
-    return wrap(_midprice(high_values, low_values, start, period), index_of(high, low))
+    result = np.empty(high_values.shape[0])
+    if _range_of_windows(
+        high_values, low_values, high_values, start, period, RANGE_MIDPOINT, result
+    ):
+        result = _midprice(high_values, low_values, start, period)
+    return wrap(result, index_of(high, low))

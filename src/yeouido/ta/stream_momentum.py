@@ -18,7 +18,10 @@ from yeouido.ta.stream_overlap import (
     EmaCell,
     Machine,
     MachineIndicator,
+    TripleEmaCell,
     WindowExtremes,
+    ema_pair,
+    macd_chain,
     moving_average_cell,
 )
 
@@ -114,7 +117,11 @@ class FastKCell:
 
 
 class _StochasticMachine(Machine):
-    """%K, smoothed into ``slowk`` and again into ``slowd`` (STOCHF: ``slowk_period`` 1)."""
+    """%K, smoothed into ``slowk`` and again into ``slowd`` (STOCHF: ``slowk_period`` 1).
+
+    :class:`FastKCell` and the delays of the two averages are inlined (one Python call per
+    cell saved): the averages are stepped from the bar where their input stops being NaN, as
+    ``DelayedCell`` would, and a ``slowk_period`` of 1 (the identity) is skipped."""
 
     def __init__(
         self,
@@ -127,11 +134,12 @@ class _StochasticMachine(Machine):
     ) -> None:
         super().__init__((NAN, NAN))
         self.delay = delay
-        self.raw = FastKCell(fastk)
-        self.smooth_k = DelayedCell(moving_average_cell(slowk, slowk_type), fastk - 1)
-        k_lookback = fastk - 1 + ma_lookback(slowk, slowk_type)
-        self.smooth_d = DelayedCell(moving_average_cell(slowd, slowd_type), k_lookback)
-        self.first = delay + k_lookback + ma_lookback(slowd, slowd_type)
+        self.extremes = WindowExtremes(fastk)
+        self.k_start = fastk - 1
+        self.smooth_k: Cell | None = None if slowk == 1 else moving_average_cell(slowk, slowk_type)
+        self.d_start = fastk - 1 + ma_lookback(slowk, slowk_type)
+        self.smooth_d = moving_average_cell(slowd, slowd_type)
+        self.inner_first = self.d_start + ma_lookback(slowd, slowd_type)
 
     def compute(self, values: tuple[float, ...], position: int, commit: bool) -> Any:
         return self.stochastic(values[0], values[1], values[2], position, commit)
@@ -140,12 +148,20 @@ class _StochasticMachine(Machine):
         self, high: float, low: float, close: float, position: int, commit: bool
     ) -> tuple[float, float]:
         """``(k, d)`` for a bar at ``position``; the inner chain starts after ``delay`` bars."""
-        if position < self.delay:
+        position -= self.delay
+        if position < 0:
             return NAN, NAN
-        raw = self.raw.step(high, low, close, commit)
-        k = self.smooth_k.step(raw, commit)
+        highest, lowest = self.extremes.step(high, low, commit)
+        if position < self.k_start:
+            return NAN, NAN
+        spread = highest - lowest
+        raw = 0.0 if spread == 0.0 else (close - lowest) / spread * 100.0
+        smooth_k = self.smooth_k
+        k = raw if smooth_k is None else smooth_k.step(raw, commit)
+        if position < self.d_start:
+            return NAN, NAN
         d = self.smooth_d.step(k, commit)
-        if position < self.first:
+        if position < self.inner_first:
             return NAN, NAN
         return k, d
 
@@ -367,16 +383,12 @@ class MOM(MachineIndicator):
 class _TrixMachine(Machine):
     def __init__(self, period: int) -> None:
         super().__init__(NAN)
-        self.once = EmaCell(period)
-        self.twice = DelayedCell(EmaCell(period), period - 1)
-        self.thrice = DelayedCell(EmaCell(period), 2 * (period - 1))
+        self.chain = TripleEmaCell(period)
         self.first = 3 * (period - 1) + 1
         self.before = NAN
 
     def compute(self, values: tuple[float, ...], position: int, commit: bool) -> Any:
-        thrice = self.thrice.step(
-            self.twice.step(self.once.step(values[0], commit), commit), commit
-        )
+        thrice = self.chain.levels(values[0], commit)[2]
         before = self.before
         if commit:
             self.before = thrice
@@ -401,13 +413,31 @@ class _MacdMachine(Machine):
         super().__init__((NAN, NAN, NAN))
         if slow < fast:
             fast, slow = slow, fast
-        self.fast = DelayedCell(EmaCell(fast), slow - fast)
+        self.fast_cell = EmaCell(fast)
         self.slow = EmaCell(slow)
-        self.signal = DelayedCell(EmaCell(signal), slow - 1)
+        self.signal_cell = EmaCell(signal)
+        self.fast = DelayedCell(self.fast_cell, slow - fast)
+        self.signal = DelayedCell(self.signal_cell, slow - 1)
         self.first = slow - 1 + signal - 1
+        self.factors = (self.fast_cell.factor, self.slow.factor, self.signal_cell.factor)
 
     def compute(self, values: tuple[float, ...], position: int, commit: bool) -> Any:
         value = values[0]
+        if position > self.first:
+            # Every EMA is seeded: advance all three in one compiled call.
+            fast, slow, signal = macd_chain(
+                value,
+                *self.factors,
+                self.fast_cell.previous,
+                self.slow.previous,
+                self.signal_cell.previous,
+            )
+            if commit:
+                self.fast_cell.previous = fast
+                self.slow.previous = slow
+                self.signal_cell.previous = signal
+            line = fast - slow
+            return line, signal, line - signal
         line = self.fast.step(value, commit) - self.slow.step(value, commit)
         signal = self.signal.step(line, commit)
         if position < self.first:
@@ -439,11 +469,28 @@ class _OscillatorMachine(Machine):
         self.slow = moving_average_cell(slow, ma_type)
         self.first = ma_lookback(slow, ma_type)
         self.percent = percent
+        fast_cell, slow_cell = self.fast, self.slow
+        # Two seeded EMAs advance in one compiled call (from the bar after the slow seed).
+        self.ema_cells = (
+            (fast_cell, slow_cell)
+            if isinstance(fast_cell, EmaCell) and isinstance(slow_cell, EmaCell)
+            else None
+        )
 
     def compute(self, values: tuple[float, ...], position: int, commit: bool) -> Any:
         value = values[0]
-        fast = self.fast.step(value, commit)
-        slow = self.slow.step(value, commit)
+        ema_cells = self.ema_cells
+        if ema_cells is not None and position > self.first:
+            fast_cell, slow_cell = ema_cells
+            fast, slow = ema_pair(
+                value, fast_cell.factor, slow_cell.factor, fast_cell.previous, slow_cell.previous
+            )
+            if commit:
+                fast_cell.previous = fast
+                slow_cell.previous = slow
+        else:
+            fast = self.fast.step(value, commit)
+            slow = self.slow.step(value, commit)
         if position < self.first:
             return NAN
         if not self.percent:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import copy
 import math
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from yeouido.model.errors import IndicatorError
-from yeouido.ta._core import NAN, StreamingIndicator, check_number
+from yeouido.ta._core import NAN, StreamingIndicator, check_number, ieee_jit
 from yeouido.ta.overlap import (
     DEMA_TYPE,
     EMA_TYPE,
@@ -31,6 +32,57 @@ from yeouido.ta.overlap import (
     ma_lookback,
 )
 from yeouido.ta.volatility import fused_multiply_add
+
+# -- EMA chains in one compiled call -----------------------------------------------------------
+# Calling a numba function from Python costs a dispatch (~0.25 µs here), so the cells of an EMA
+# chain in its steady state advance every level in one call, with the kernels' operations.
+
+
+@ieee_jit
+def ema_chain2(value: float, factor: float, once: float, twice: float) -> tuple[float, float]:
+    """One bar of EMA and EMA(EMA) (``_dema``'s loop body)."""
+    once = fused_multiply_add(value - once, factor, once)
+    twice = fused_multiply_add(once - twice, factor, twice)
+    return once, twice
+
+
+@ieee_jit
+def ema_chain3(
+    value: float, factor: float, once: float, twice: float, thrice: float
+) -> tuple[float, float, float]:
+    """One bar of the three EMA levels of TEMA / TRIX (``_tema``'s loop body)."""
+    once = fused_multiply_add(value - once, factor, once)
+    twice = fused_multiply_add(once - twice, factor, twice)
+    thrice = fused_multiply_add(twice - thrice, factor, thrice)
+    return once, twice, thrice
+
+
+@ieee_jit
+def ema_pair(
+    value: float, fast_factor: float, slow_factor: float, fast: float, slow: float
+) -> tuple[float, float]:
+    """One bar of two EMAs of the same value (APO / PPO)."""
+    fast = fused_multiply_add(value - fast, fast_factor, fast)
+    slow = fused_multiply_add(value - slow, slow_factor, slow)
+    return fast, slow
+
+
+@ieee_jit
+def macd_chain(
+    value: float,
+    fast_factor: float,
+    slow_factor: float,
+    signal_factor: float,
+    fast: float,
+    slow: float,
+    signal: float,
+) -> tuple[float, float, float]:
+    """One bar of MACD's fast, slow and signal EMAs (``_macd``'s loop body)."""
+    fast = fused_multiply_add(value - fast, fast_factor, fast)
+    slow = fused_multiply_add(value - slow, slow_factor, slow)
+    signal = fused_multiply_add(fast - slow - signal, signal_factor, signal)
+    return fast, slow, signal
+
 
 # -- cells: one series in, one value out -------------------------------------------------------
 
@@ -290,33 +342,68 @@ class KamaCell(Cell):
 
 
 class DemaCell(Cell):
-    """``2·EMA - EMA(EMA)`` (``_dema``)."""
+    """``2·EMA - EMA(EMA)`` (``_dema``); once every level is seeded, one compiled call per
+    bar (:func:`ema_chain2`) advances both."""
 
     def __init__(self, period: int) -> None:
         self.lookback = 2 * (period - 1)
+        self.factor = 2.0 / (period + 1)
         self.once = EmaCell(period)
-        self.twice = DelayedCell(EmaCell(period), period - 1)
+        self.inner = EmaCell(period)
+        self.twice = DelayedCell(self.inner, period - 1)
+        self.seen = 0
 
     def step(self, value: float, commit: bool) -> float:
         """The double EMA after ``value`` (NaN while warming up)."""
+        if self.seen > self.lookback:
+            once, twice = ema_chain2(value, self.factor, self.once.previous, self.inner.previous)
+            if commit:
+                self.once.previous = once
+                self.inner.previous = twice
+            return 2.0 * once - twice
+        if commit:
+            self.seen += 1
         once = self.once.step(value, commit)
         return 2.0 * once - self.twice.step(once, commit)
 
 
-class TemaCell(Cell):
-    """``3·EMA - 3·EMA² + EMA³`` (``_tema``)."""
+class TripleEmaCell(Cell):
+    """The three EMA levels of TEMA / TRIX; ``step`` returns them as a tuple (NaNs while a
+    level warms up). Once every level is seeded, one compiled call per bar
+    (:func:`ema_chain3`) advances all three."""
 
     def __init__(self, period: int) -> None:
         self.lookback = 3 * (period - 1)
-        self.once = EmaCell(period)
-        self.twice = DelayedCell(EmaCell(period), period - 1)
-        self.thrice = DelayedCell(EmaCell(period), 2 * (period - 1))
+        self.factor = 2.0 / (period + 1)
+        self.first = EmaCell(period)
+        self.second = EmaCell(period)
+        self.third = EmaCell(period)
+        self.twice = DelayedCell(self.second, period - 1)
+        self.thrice = DelayedCell(self.third, 2 * (period - 1))
+        self.seen = 0
+
+    def levels(self, value: float, commit: bool) -> tuple[float, float, float]:
+        """``(EMA, EMA², EMA³)`` after ``value``."""
+        if self.seen > self.lookback:
+            levels = ema_chain3(
+                value, self.factor, self.first.previous, self.second.previous, self.third.previous
+            )
+            if commit:
+                self.first.previous, self.second.previous, self.third.previous = levels
+            return levels
+        if commit:
+            self.seen += 1
+        once = self.first.step(value, commit)
+        twice = self.twice.step(once, commit)
+        return once, twice, self.thrice.step(twice, commit)
+
+
+class TemaCell(TripleEmaCell):
+    """``3·EMA - 3·EMA² + EMA³`` (``_tema``)."""
 
     def step(self, value: float, commit: bool) -> float:
         """The triple EMA after ``value`` (NaN while warming up)."""
-        once = self.once.step(value, commit)
-        twice = self.twice.step(once, commit)
-        thrice = self.thrice.step(twice, commit)
+        once, twice, thrice = self.levels(value, commit)
         return 3.0 * once - 3.0 * twice + thrice
 
 
@@ -372,12 +459,28 @@ class VarianceCell(Cell):
 
 
 class WindowExtremes:
-    """TA-Lib's tracked highest high / lowest low over ``period`` bars (``_highest_since``)."""
+    """TA-Lib's tracked highest high / lowest low over ``period`` bars (``_highest_since``).
+
+    The ``period - 1`` previous highs and lows sit oldest first in two deques. A rescan is the
+    builtin ``max`` / ``min`` of a deque followed by today's value: both keep the first of
+    equal values and replace it only on a strict ``>`` / ``<``, TA-Lib's rescan comparisons in
+    TA-Lib's order (NaN included), at C speed."""
+
+    __slots__ = (
+        "highest",
+        "highest_index",
+        "highs",
+        "lowest",
+        "lowest_index",
+        "lows",
+        "period",
+        "seen",
+    )
 
     def __init__(self, period: int) -> None:
         self.period = period
-        self.highs = [0.0] * period
-        self.lows = [0.0] * period
+        self.highs: deque[float] = deque(maxlen=max(period - 1, 1))
+        self.lows: deque[float] = deque(maxlen=max(period - 1, 1))
         self.seen = 0
         self.highest_index = -1
         self.highest = 0.0
@@ -388,43 +491,51 @@ class WindowExtremes:
         """``(highest, lowest)`` including this bar; NaNs while warming up."""
         today = self.seen
         period = self.period
+        if period == 1:
+            if commit:
+                self.seen = today + 1
+            return high, low
         if today < period - 1:
             if commit:
-                self.highs[today] = high
-                self.lows[today] = low
-                self.seen += 1
+                self.highs.append(high)
+                self.lows.append(low)
+                self.seen = today + 1
             return NAN, NAN
         trailing = today - period + 1
-        highest_index, highest = self.highest_index, self.highest
+        highest_index = self.highest_index
+        highest = self.highest
+        highs = self.highs
         if highest_index < trailing:
-            highest_index = trailing
-            highest = high if trailing == today else self.highs[trailing % period]
-            for index in range(trailing + 1, today + 1):
-                candidate = high if index == today else self.highs[index % period]
-                if candidate > highest:
-                    highest_index = index
-                    highest = candidate
+            highest = max(highs)
+            if high > highest:
+                highest_index = today
+                highest = high
+            else:
+                highest_index = trailing + highs.index(highest)
         elif high >= highest:
             highest_index = today
             highest = high
-        lowest_index, lowest = self.lowest_index, self.lowest
+        lowest_index = self.lowest_index
+        lowest = self.lowest
+        lows = self.lows
         if lowest_index < trailing:
-            lowest_index = trailing
-            lowest = low if trailing == today else self.lows[trailing % period]
-            for index in range(trailing + 1, today + 1):
-                candidate = low if index == today else self.lows[index % period]
-                if candidate < lowest:
-                    lowest_index = index
-                    lowest = candidate
+            lowest = min(lows)
+            if low < lowest:
+                lowest_index = today
+                lowest = low
+            else:
+                lowest_index = trailing + lows.index(lowest)
         elif low <= lowest:
             lowest_index = today
             lowest = low
         if commit:
-            self.highs[today % period] = high
-            self.lows[today % period] = low
-            self.seen += 1
-            self.highest_index, self.highest = highest_index, highest
-            self.lowest_index, self.lowest = lowest_index, lowest
+            highs.append(high)
+            lows.append(low)
+            self.seen = today + 1
+            self.highest_index = highest_index
+            self.highest = highest
+            self.lowest_index = lowest_index
+            self.lowest = lowest
         return highest, lowest
 
 
