@@ -13,8 +13,12 @@ CODES = ("005930", "000660", "069500")
 
 
 def main(url: str, data_dir: str, seed: int) -> None:
+    """Burst against the service at ``url``, or in-process when ``url`` is ``local``."""
     rng = random.Random(seed)
-    broker = yeouido.connect("paper", service=url, data_dir=data_dir, timeout=5)
+    if url == "local":
+        broker = yeouido.connect("paper", data_dir=data_dir, speed=30, seed=seed)
+    else:
+        broker = yeouido.connect("paper", service=url, data_dir=data_dir, timeout=5)
     print("connected", flush=True)
     open_ids: list[str] = []
     for step in range(100_000):

@@ -92,3 +92,36 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
         broker_positions = {p.code: p.quantity for p in broker.positions() if p.quantity}
         assert journal_positions == broker_positions
     assert len(placed) >= KILL_POINTS
+
+
+def test_sigkill_of_an_in_process_paper_broker_keeps_journal_and_ledger_in_step(
+    tmp_path: Path,
+) -> None:
+    """``connect("paper")`` with the market in the process: the market dies with it. After a
+    restart every fill the ledger booked is in the journal exactly once, no order is left
+    open, and positions agree."""
+    data_dir = tmp_path / "account"
+    rng = random.Random(7)
+    for kill_point in range(5):
+        output = tmp_path / f"local-{kill_point}.log"
+        with output.open("w") as handle:
+            process = subprocess.Popen(
+                [sys.executable, str(BURST), "local", str(data_dir), str(kill_point)],
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_line(output, "connected", timeout=60)
+        time.sleep(rng.uniform(0.2, 1.5))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    with yeouido.connect("paper", data_dir=data_dir, speed=None) as broker:
+        oms = broker.async_broker.oms  # type: ignore[attr-defined]
+        journal_fills = oms.fills()
+        counts = Counter(fill.trade_id for fill in journal_fills)
+        assert all(count == 1 for count in counts.values())
+        assert sorted(counts) == sorted(fill.trade_id for fill in broker.fills())
+        assert broker.orders(open_only=True) == []
+        journal_positions = {code: p.quantity for code, p in oms.positions().items() if p.quantity}
+        ledger_positions = {p.code: p.quantity for p in broker.positions() if p.quantity}
+        assert journal_positions == ledger_positions
+        assert len(oms.orders()) >= 5

@@ -239,9 +239,9 @@ class PaperExecutionClient:
         order = self.store.get(client_id)
         if order is None:
             return
-        trade_key = (
-            f"{self.exchange.day.isoformat()}:{event.venue.value}:{event.trade_id}:{side.value}"
-        )
+        # Trade ids restart with every simulated market, so the market instance is part of
+        # the key: a fill of a later market must never look like one already booked.
+        trade_key = f"{self.store.market_id}:{event.venue.value}:{event.trade_id}:{side.value}"
         fill = self.ledger.apply_fill(
             client_id, trade_key, event.code, side, event.quantity, int(event.price), event.time
         )
