@@ -2,7 +2,9 @@
 
 - data: ``YEOUIDO_DATA_DIR`` or the platform's user data directory (paper accounts, journals,
   the bar store);
-- cache: ``YEOUIDO_CACHE_DIR`` or the platform's user cache directory (rebuildable files).
+- cache: ``YEOUIDO_CACHE_DIR`` or the platform's user cache directory (rebuildable files);
+- config: ``YEOUIDO_CONFIG_DIR`` or the platform's user config directory (settings and the
+  broker token cache, kept private to the user).
 """
 
 from __future__ import annotations
@@ -23,3 +25,9 @@ def cache_dir() -> Path:
     """The user cache directory of yeouido."""
     override = os.environ.get("YEOUIDO_CACHE_DIR")
     return Path(override) if override else Path(platformdirs.user_cache_dir("yeouido"))
+
+
+def config_dir() -> Path:
+    """The user config directory of yeouido (settings, cached broker tokens)."""
+    override = os.environ.get("YEOUIDO_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir("yeouido"))

@@ -18,6 +18,7 @@ BrokerFactory = Callable[..., AsyncBroker]
 _FACTORIES: dict[str, BrokerFactory] = {}
 _LAZY: dict[str, str] = {
     "paper": "yeouido.brokers.paper.broker:create_paper_broker",
+    "kis": "yeouido.brokers.kis.broker:create_kis_broker",
 }
 
 

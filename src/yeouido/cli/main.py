@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from yeouido import __version__
-from yeouido.cli import paper, screen
+from yeouido.cli import paper, sandbox, screen
 from yeouido.cli.calendar import calendar
 from yeouido.cli.demo import demo
 from yeouido.cli.rules import rules
@@ -35,6 +35,7 @@ for trading_command in TRADING_COMMANDS:
     app.command(name=trading_command.__name__)(trading_command)
 app.add_typer(paper.app, name="paper")
 app.add_typer(screen.app, name="screen")
+app.add_typer(sandbox.app, name="sandbox")
 
 
 def main() -> None:
