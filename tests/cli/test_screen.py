@@ -53,11 +53,30 @@ def test_syntax_errors_point_at_the_position(krx_daily_dir: Path) -> None:
     assert "SCREEN_SYNTAX" in result.output
 
 
-def test_missing_data_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_empty_bar_store_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("YEOUIDO_BARS_DIR", raising=False)
     result = runner.invoke(app, ["screen", "close > 1"])
     assert result.exit_code == 2
-    assert "--data" in result.output
+    assert "yeouido data import" in result.output
+
+
+def test_scan_defaults_to_the_bar_store(
+    krx_daily_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("YEOUIDO_BARS_DIR", raising=False)
+    imported = runner.invoke(app, ["data", "import", str(krx_daily_dir)])
+    assert imported.exit_code == 0, imported.output
+    result = runner.invoke(app, ["screen", "close > 0 sort by close desc limit 2", "--json"])
+    assert result.exit_code == 0, result.output
+    from_store = json.loads(result.stdout)
+    direct = runner.invoke(
+        app,
+        ["screen", "close > 0 sort by close desc limit 2", "--data", str(krx_daily_dir), "--json"],
+    )
+    assert [row["code"] for row in from_store] == [row["code"] for row in json.loads(direct.stdout)]
+    assert [row["close"] for row in from_store] == [
+        row["close"] for row in json.loads(direct.stdout)
+    ]
 
 
 def test_watch_prints_entries_from_a_live_paper_service(tmp_path: Path) -> None:

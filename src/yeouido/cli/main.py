@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from yeouido import __version__
-from yeouido.cli import paper, sandbox, screen
+from yeouido.cli import data, paper, sandbox, screen
 from yeouido.cli.calendar import calendar
 from yeouido.cli.demo import demo
 from yeouido.cli.rules import rules
@@ -36,6 +36,7 @@ for trading_command in TRADING_COMMANDS:
 app.add_typer(paper.app, name="paper")
 app.add_typer(screen.app, name="screen")
 app.add_typer(sandbox.app, name="sandbox")
+app.add_typer(data.app, name="data")
 
 
 def main() -> None:

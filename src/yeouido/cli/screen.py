@@ -51,18 +51,19 @@ app = typer.Typer(
 )
 
 DataOption = typer.Option(
-    None, "--data", help="Directory of daily-bar CSV files (or $YEOUIDO_BARS_DIR)."
+    None,
+    "--data",
+    help="Directory of daily-bar CSV files (or $YEOUIDO_BARS_DIR; default: the bar store).",
 )
 
 
-def _data_dir(data: Path | None) -> Path:
+def _data_dir(data: Path | None) -> Path | None:
+    """``--data``, else ``$YEOUIDO_BARS_DIR``, else ``None`` (the bar store)."""
     path = data
     if path is None and os.environ.get("YEOUIDO_BARS_DIR"):
         path = Path(os.environ["YEOUIDO_BARS_DIR"])
     if path is None:
-        raise InvalidInput.for_field(
-            "--data", None, "give a directory of daily-bar CSV files (or set YEOUIDO_BARS_DIR)"
-        )
+        return None
     if not path.is_dir():
         raise InvalidInput.for_field("--data", str(path), "is not a directory")
     return path
@@ -190,7 +191,8 @@ def watch_command(
     with reported_errors(as_json):
         with StrategyStore() as store:
             strategies = [store.get(name) for name in names]
-        history = load_csv_dir(_data_dir(data)) if data is not None else None
+        directory = _data_dir(data) if data is not None else None
+        history = load_csv_dir(directory) if directory is not None else None
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_watch(strategies, broker, service, history, seconds, as_json))
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from yeouido.data.store import BarStore
 from yeouido.model.errors import InvalidInput
 from yeouido.paths import data_dir
 from yeouido.screener import scan as _scan
@@ -39,12 +40,24 @@ __all__ = [
     "parse",
     "resolve",
     "scan",
+    "store_panel",
 ]
+
+
+def store_panel(store: BarStore | None = None) -> BarPanel:
+    """Every code's adjusted daily bars from the bar store, as a panel."""
+    bars = store or BarStore()
+    codes = bars.codes("1d", adjusted=True)
+    if not codes:
+        raise InvalidInput.for_field(
+            "data", str(bars.root), "the bar store has no daily bars: run `yeouido data import DIR`"
+        )
+    return BarPanel.from_frames({code: bars.read(code, "1d") for code in codes})
 
 
 def scan(
     expression_or_name: str | Query,
-    data: ScanData,
+    data: ScanData | None = None,
     universe: Iterable[str] | None = None,
     at: dt.date | None = None,
     *,
@@ -56,7 +69,7 @@ def scan(
     ``expression_or_name`` is a condition or the name of a saved strategy (a saved name wins
     over an expression that is a bare word); a saved strategy brings its universe unless
     ``universe`` is given. ``data`` is a :class:`BarPanel`, a directory of daily-bar CSV files
-    or a mapping of code to DataFrame.
+    or a mapping of code to DataFrame; by default, the bar store (``yeouido data import``).
     """
     expression: str | Query = expression_or_name
     if isinstance(expression_or_name, str):
@@ -65,7 +78,7 @@ def scan(
             expression = saved.expression
             if universe is None:
                 universe = saved.universe
-    return _scan.scan(expression, data, universe, at)
+    return _scan.scan(expression, store_panel() if data is None else data, universe, at)
 
 
 def _saved(text: str, store: StrategyStore | None) -> SavedStrategy | None:

@@ -1,0 +1,150 @@
+"""``yeouido data``: the bar store (Parquet files under the user data directory).
+
+yeouido data import DIR [--raw]       (a directory of daily CSV files)
+yeouido data list [--json]            (what is stored: one row per code and interval)
+yeouido data show CODE [--interval 1d] [--start YYYY-MM-DD] [--end YYYY-MM-DD]
+                       [--tail N] [--raw] [--json]
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from yeouido.cli.output import console, print_json, reported_errors, won
+from yeouido.data import BAR_FIELDS as FIELDS
+from yeouido.data import BarStore, import_csv_dir
+from yeouido.model.errors import InvalidInput
+
+app = typer.Typer(
+    help="The bar store: import daily bars, list and show what is stored.",
+    no_args_is_help=True,
+)
+
+JsonOption = typer.Option(False, "--json", help="Print JSON.")
+RawOption = typer.Option(False, "--raw", help="Raw (unadjusted) prices instead of adjusted.")
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput.for_field(option, text, "must be a date YYYY-MM-DD") from None
+
+
+def _stamp(value: Any, interval: str) -> str:
+    """A bar time as text: the date of a daily bar, the minute of a minute bar."""
+    moment = pd.Timestamp(value)
+    return moment.strftime("%Y-%m-%d") if interval == "1d" else moment.isoformat()
+
+
+@app.command("import")
+def import_command(
+    directory: Path = typer.Argument(..., help="Directory of daily CSV files (krx-daily)."),
+    raw: bool = typer.Option(
+        False, "--raw", help="The files hold raw prices (default: split-adjusted)."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Import a directory of daily CSV files (date,open,high,low,close,volume,...)."""
+    with reported_errors(as_json):
+        store = BarStore()
+        codes = import_csv_dir(store, directory, adjusted=not raw)
+        adjustment = "raw" if raw else "adjusted"
+        if as_json:
+            print_json({"codes": codes, "adjustment": adjustment, "root": str(store.root)})
+            return
+        console.print(
+            f"imported {len(codes)} codes ({adjustment}, 1d) into {store.root}", highlight=False
+        )
+
+
+@app.command("list")
+def list_command(as_json: bool = JsonOption) -> None:
+    """What the store holds: one row per code, interval and adjustment."""
+    with reported_errors(as_json):
+        store = BarStore()
+        summary = store.summary()
+        rows: list[dict[str, Any]] = [
+            {
+                "code": str(record["code"]),
+                "interval": str(record["interval"]),
+                "adjustment": str(record["adjustment"]),
+                "first": _stamp(record["first"], str(record["interval"])),
+                "last": _stamp(record["last"], str(record["interval"])),
+                "rows": int(record["rows"]),
+                "source": str(record["source"]),
+            }
+            for record in summary.to_dict(orient="records")
+        ]
+        if as_json:
+            print_json(rows)
+            return
+        table = Table(title=f"bars in {store.root}: {len(rows)} series", title_justify="left")
+        for column in ("code", "interval", "adjustment", "first", "last", "rows", "source"):
+            table.add_column(column, justify="right" if column == "rows" else "left")
+        for entry in rows:
+            table.add_row(
+                *(f"{value:,}" if key == "rows" else str(value) for key, value in entry.items())
+            )
+        console.print(table)
+
+
+@app.command("show")
+def show_command(
+    code: str = typer.Argument(..., help="Instrument code, e.g. 005930."),
+    interval: str = typer.Option("1d", "--interval", help="Bar interval: 1d or 1m."),
+    start: str | None = typer.Option(None, "--start", help="First date, YYYY-MM-DD."),
+    end: str | None = typer.Option(None, "--end", help="Last date, YYYY-MM-DD (inclusive)."),
+    tail: int | None = typer.Option(None, "--tail", help="Only the last N bars."),
+    raw: bool = RawOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The stored bars of one code."""
+    with reported_errors(as_json):
+        if tail is not None and tail < 1:
+            raise InvalidInput.for_field("--tail", tail, "must be at least 1")
+        store = BarStore()
+        frame = store.read(
+            code,
+            interval=interval,
+            start=_date(start, "--start"),
+            end=_date(end, "--end"),
+            adjusted=not raw,
+        )
+        if frame.empty and code not in store.codes(interval, adjusted=not raw):
+            raise InvalidInput.for_field(
+                "code",
+                code,
+                f"no {interval} {'raw' if raw else 'adjusted'} bars stored "
+                "(see `yeouido data list`)",
+            )
+        if tail is not None:
+            frame = frame.tail(tail)
+        rows: list[dict[str, Any]] = [
+            {"time": _stamp(moment, interval), **{name: int(record[name]) for name in FIELDS}}
+            for moment, record in zip(frame.index, frame.to_dict(orient="records"), strict=True)
+        ]
+        if as_json:
+            print_json(rows)
+            return
+        adjustment = "raw" if raw else "adjusted"
+        table = Table(
+            title=f"{code} {interval} ({adjustment}): {len(rows)} bars", title_justify="left"
+        )
+        table.add_column("time", justify="left")
+        for column in FIELDS:
+            table.add_column(column, justify="right")
+        for entry in rows:
+            table.add_row(
+                str(entry["time"]),
+                *(won(int(entry[name])) for name in FIELDS),
+            )
+        console.print(table)

@@ -1,0 +1,1 @@
+"""Tests of the bar store and its importers."""
