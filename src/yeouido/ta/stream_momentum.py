@@ -7,10 +7,20 @@ and takes the batch function's parameters with the same defaults. See
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from yeouido.ta._core import NAN
-from yeouido.ta.overlap import ZERO_THRESHOLD, checked_ma_type, checked_period, ma_lookback
+import numpy as np
+import numpy.typing as npt
+
+from yeouido.ta._core import NAN, FloatArray, ieee_jit, jit
+from yeouido.ta.overlap import (
+    SMA_TYPE,
+    ZERO_THRESHOLD,
+    checked_ma_type,
+    checked_period,
+    ma_lookback,
+)
 from yeouido.ta.stream_overlap import (
     Cell,
     CellMachine,
@@ -18,6 +28,7 @@ from yeouido.ta.stream_overlap import (
     EmaCell,
     Machine,
     MachineIndicator,
+    SmaCell,
     TripleEmaCell,
     WindowExtremes,
     ema_pair,
@@ -116,6 +127,132 @@ class FastKCell:
         return (close - lowest) / spread * 100.0
 
 
+# Integer state of :func:`sma_stochastic_step`: tracked extremes, ring positions, constants.
+_HIGHEST_INDEX, _LOWEST_INDEX, _HEAD, _K_SEEN, _K_SLOT, _D_SEEN, _D_SLOT = range(7)
+_FASTK, _SLOWK, _SLOWD, _D_START, _INNER_FIRST = range(7, 12)
+# Float state: tracked extremes and the averages' running sums, then the rings (highs, lows,
+# the %K average's and the %D average's), in that order.
+_HIGHEST, _LOWEST, _K_TOTAL, _D_TOTAL, _RINGS = range(5)
+
+
+@ieee_jit
+def sma_stochastic_step(
+    high: float,
+    low: float,
+    close: float,
+    position: int,
+    commit: bool,
+    ints: npt.NDArray[np.int64],
+    floats: FloatArray,
+) -> tuple[float, float]:
+    """One bar of :meth:`_StochasticMachine.stochastic` with SMA (or no) smoothing, in one
+    compiled call: the tracked window extremes of :class:`WindowExtremes` (a rescan is
+    ``max`` / ``min`` oldest first, replacing on a strict ``>`` / ``<``, then today's value)
+    and the running sums of :class:`SmaCell`, the same operations in the same order."""
+    period = ints[_FASTK]
+    kept = max(period - 1, 1)
+    lows_at = _RINGS + kept
+    k_ring_at = lows_at + kept
+    slowk = ints[_SLOWK]
+    d_ring_at = k_ring_at + slowk - 1
+    if position < period - 1:
+        if commit:
+            floats[_RINGS + position] = high
+            floats[lows_at + position] = low
+        return math.nan, math.nan
+    if period == 1:
+        highest = high
+        lowest = low
+    else:
+        head = ints[_HEAD]
+        trailing = position - period + 1
+        highest_index = ints[_HIGHEST_INDEX]
+        highest = floats[_HIGHEST]
+        if highest_index < trailing:
+            highest = floats[_RINGS + head]
+            offset = 0
+            for step in range(1, kept):
+                value = floats[_RINGS + (head + step) % kept]
+                if value > highest:
+                    highest = value
+                    offset = step
+            if high > highest:
+                highest_index = position
+                highest = high
+            else:
+                highest_index = trailing + offset
+        elif high >= highest:
+            highest_index = position
+            highest = high
+        lowest_index = ints[_LOWEST_INDEX]
+        lowest = floats[_LOWEST]
+        if lowest_index < trailing:
+            lowest = floats[lows_at + head]
+            offset = 0
+            for step in range(1, kept):
+                value = floats[lows_at + (head + step) % kept]
+                if value < lowest:
+                    lowest = value
+                    offset = step
+            if low < lowest:
+                lowest_index = position
+                lowest = low
+            else:
+                lowest_index = trailing + offset
+        elif low <= lowest:
+            lowest_index = position
+            lowest = low
+        if commit:
+            floats[_RINGS + head] = high
+            floats[lows_at + head] = low
+            ints[_HEAD] = head + 1 if head + 1 < kept else 0
+            ints[_HIGHEST_INDEX] = highest_index
+            floats[_HIGHEST] = highest
+            ints[_LOWEST_INDEX] = lowest_index
+            floats[_LOWEST] = lowest
+    spread = highest - lowest
+    k = 0.0 if spread == 0.0 else (close - lowest) / spread * 100.0
+    if slowk > 1:
+        lookback = slowk - 1
+        seen = ints[_K_SEEN]
+        if seen < lookback:
+            if commit:
+                floats[_K_TOTAL] += k
+                floats[k_ring_at + seen] = k
+                ints[_K_SEEN] = seen + 1
+            return math.nan, math.nan
+        total = floats[_K_TOTAL] + k
+        if commit:
+            slot = ints[_K_SLOT]
+            floats[_K_TOTAL] = total - floats[k_ring_at + slot]
+            floats[k_ring_at + slot] = k
+            ints[_K_SLOT] = slot + 1 if slot + 1 < lookback else 0
+        k = total / slowk
+    slowd = ints[_SLOWD]
+    if position < ints[_D_START]:
+        return math.nan, math.nan
+    d = k
+    if slowd > 1:
+        lookback = slowd - 1
+        seen = ints[_D_SEEN]
+        if seen < lookback:
+            if commit:
+                floats[_D_TOTAL] += k
+                floats[d_ring_at + seen] = k
+                ints[_D_SEEN] = seen + 1
+            return math.nan, math.nan
+        total = floats[_D_TOTAL] + k
+        if commit:
+            slot = ints[_D_SLOT]
+            floats[_D_TOTAL] = total - floats[d_ring_at + slot]
+            floats[d_ring_at + slot] = k
+            ints[_D_SLOT] = slot + 1 if slot + 1 < lookback else 0
+        d = total / slowd
+    if position < ints[_INNER_FIRST]:
+        return math.nan, math.nan
+    return k, d
+
+
 class _StochasticMachine(Machine):
     """%K, smoothed into ``slowk`` and again into ``slowd`` (STOCHF: ``slowk_period`` 1).
 
@@ -140,6 +277,21 @@ class _StochasticMachine(Machine):
         self.d_start = fastk - 1 + ma_lookback(slowk, slowk_type)
         self.smooth_d = moving_average_cell(slowd, slowd_type)
         self.inner_first = self.d_start + ma_lookback(slowd, slowd_type)
+        # SMA (or no) smoothing, the default, runs as one compiled call per bar.
+        self.fast = (slowk == 1 or slowk_type == SMA_TYPE) and (
+            slowd == 1 or slowd_type == SMA_TYPE
+        )
+        kept = max(fastk - 1, 1)
+        self.ints = np.zeros(12, dtype=np.int64)
+        self.ints[_HIGHEST_INDEX] = self.ints[_LOWEST_INDEX] = -1
+        self.ints[_FASTK : _INNER_FIRST + 1] = (
+            fastk,
+            slowk,
+            slowd,
+            self.d_start,
+            self.inner_first,
+        )
+        self.floats = np.zeros(_RINGS + 2 * kept + slowk - 1 + slowd - 1)
 
     def compute(self, values: tuple[float, ...], position: int, commit: bool) -> Any:
         return self.stochastic(values[0], values[1], values[2], position, commit)
@@ -147,20 +299,107 @@ class _StochasticMachine(Machine):
     def stochastic(
         self, high: float, low: float, close: float, position: int, commit: bool
     ) -> tuple[float, float]:
-        """``(k, d)`` for a bar at ``position``; the inner chain starts after ``delay`` bars."""
+        """``(k, d)`` for a bar at ``position``; the inner chain starts after ``delay`` bars.
+
+        :meth:`WindowExtremes.step` is inlined here, and so is :meth:`SmaCell.step` for SMA
+        smoothing (the default): the same operations in the same order, without the calls."""
         position -= self.delay
         if position < 0:
             return NAN, NAN
-        highest, lowest = self.extremes.step(high, low, commit)
+        if self.fast:
+            return sma_stochastic_step(high, low, close, position, commit, self.ints, self.floats)
+        extremes = self.extremes
         if position < self.k_start:
+            # Warming up (the window is not full yet, so ``period`` is at least 2).
+            if commit:
+                extremes.highs.append(high)
+                extremes.lows.append(low)
+                extremes.seen = position + 1
             return NAN, NAN
+        period = extremes.period
+        if period == 1:
+            highest = high
+            lowest = low
+        else:
+            trailing = position - period + 1
+            highest_index = extremes.highest_index
+            highest = extremes.highest
+            highs = extremes.highs
+            if highest_index < trailing:
+                highest = max(highs)
+                if high > highest:
+                    highest_index = position
+                    highest = high
+                else:
+                    highest_index = trailing + highs.index(highest)
+            elif high >= highest:
+                highest_index = position
+                highest = high
+            lowest_index = extremes.lowest_index
+            lowest = extremes.lowest
+            lows = extremes.lows
+            if lowest_index < trailing:
+                lowest = min(lows)
+                if low < lowest:
+                    lowest_index = position
+                    lowest = low
+                else:
+                    lowest_index = trailing + lows.index(lowest)
+            elif low <= lowest:
+                lowest_index = position
+                lowest = low
+            if commit:
+                highs.append(high)
+                lows.append(low)
+                extremes.highest_index = highest_index
+                extremes.highest = highest
+                extremes.lowest_index = lowest_index
+                extremes.lowest = lowest
+        if commit:
+            extremes.seen = position + 1
         spread = highest - lowest
-        raw = 0.0 if spread == 0.0 else (close - lowest) / spread * 100.0
-        smooth_k = self.smooth_k
-        k = raw if smooth_k is None else smooth_k.step(raw, commit)
+        k = 0.0 if spread == 0.0 else (close - lowest) / spread * 100.0
+        cell = self.smooth_k
+        if cell is None:
+            pass
+        elif type(cell) is SmaCell:
+            seen = cell.seen
+            if seen < cell.lookback:
+                if commit:
+                    cell.total += k
+                    cell.ring[seen] = k
+                    cell.seen = seen + 1
+                k = NAN
+            else:
+                total = cell.total + k
+                if commit:
+                    slot = cell.slot
+                    cell.total = total - cell.ring[slot]
+                    cell.ring[slot] = k
+                    cell.slot = slot + 1 if slot + 1 < cell.lookback else 0
+                k = total / cell.period
+        else:
+            k = cell.step(k, commit)
         if position < self.d_start:
             return NAN, NAN
-        d = self.smooth_d.step(k, commit)
+        cell = self.smooth_d
+        if type(cell) is SmaCell:
+            seen = cell.seen
+            if seen < cell.lookback:
+                if commit:
+                    cell.total += k
+                    cell.ring[seen] = k
+                    cell.seen = seen + 1
+                return NAN, NAN
+            total = cell.total + k
+            if commit:
+                slot = cell.slot
+                cell.total = total - cell.ring[slot]
+                cell.ring[slot] = k
+                cell.slot = slot + 1 if slot + 1 < cell.lookback else 0
+            d = total / cell.period
+        else:
+            d = cell.step(k, commit)
         if position < self.inner_first:
             return NAN, NAN
         return k, d
@@ -196,6 +435,49 @@ class STOCH(MachineIndicator):
             self.slowd_period,
             self.slowd_matype,
         )
+
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        self._count += 1
+        machine: _StochasticMachine = self._state
+        if not machine.started:
+            if high != high or low != low or close != close:
+                self._value = output = (NAN, NAN)
+                return output
+            machine.started = True
+        position = machine.position
+        machine.position = position + 1
+        if machine.fast:
+            output = sma_stochastic_step(
+                high, low, close, position, True, machine.ints, machine.floats
+            )
+        else:
+            output = machine.stochastic(high, low, close, position, True)
+        self._value = output
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with these inputs, without committing it."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        machine: _StochasticMachine = self._state
+        if not machine.started and (high != high or low != low or close != close):
+            return NAN, NAN
+        if machine.fast:
+            return sma_stochastic_step(
+                high, low, close, machine.position, False, machine.ints, machine.floats
+            )
+        return machine.stochastic(high, low, close, machine.position, False)
 
 
 class STOCHF(MachineIndicator):
@@ -249,6 +531,91 @@ class STOCHRSI(MachineIndicator):
             self.timeperiod, self.fastk_period, self.fastd_period, self.fastd_matype
         )
 
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar and return the output."""
+        try:
+            (value,) = map(float, values)
+        except (TypeError, ValueError):
+            (value,) = self._check(values)
+        if value - value != 0.0:  # NaN or inf
+            (value,) = self._check(values)
+        self._count += 1
+        machine: _StochasticRsiMachine = self._state
+        if not machine.started:
+            if value != value:
+                self._value = output = (NAN, NAN)
+                return output
+            machine.started = True
+        position = machine.position
+        machine.position = position + 1
+        cell = machine.strength
+        seen = cell.seen
+        if seen > cell.period:
+            # WilderCell's RSI fast path, inlined: the same operations in the same order.
+            step = (value - cell.previous) / cell.period
+            retain = cell.retain
+            if step < 0.0:
+                loss = cell.loss * retain - step
+                gain = cell.gain * retain + 0.0
+            else:
+                loss = cell.loss * retain - 0.0
+                gain = cell.gain * retain + step
+            total = gain + loss
+            strength = 0.0 if -ZERO_THRESHOLD < total < ZERO_THRESHOLD else 100.0 * (gain / total)
+            cell.previous = value
+            cell.gain = gain
+            cell.loss = loss
+            cell.seen = seen + 1
+        else:
+            strength = cell.step(value, True)
+        inner = machine.stochastic
+        if not inner.fast:
+            output = inner.stochastic(strength, strength, strength, position, True)
+        elif position < inner.delay:
+            output = (NAN, NAN)
+        else:
+            output = sma_stochastic_step(
+                strength, strength, strength, position - inner.delay, True, inner.ints, inner.floats
+            )
+        self._value = output
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with this input, without committing it."""
+        try:
+            (value,) = map(float, values)
+        except (TypeError, ValueError):
+            (value,) = self._check(values)
+        if value - value != 0.0:  # NaN or inf
+            (value,) = self._check(values)
+        machine: _StochasticRsiMachine = self._state
+        if not machine.started and value != value:
+            return NAN, NAN
+        cell = machine.strength
+        if cell.seen > cell.period:
+            # WilderCell's RSI fast path, inlined: the same operations in the same order.
+            step = (value - cell.previous) / cell.period
+            retain = cell.retain
+            if step < 0.0:
+                loss = cell.loss * retain - step
+                gain = cell.gain * retain + 0.0
+            else:
+                loss = cell.loss * retain - 0.0
+                gain = cell.gain * retain + step
+            total = gain + loss
+            strength = 0.0 if -ZERO_THRESHOLD < total < ZERO_THRESHOLD else 100.0 * (gain / total)
+        else:
+            strength = cell.step(value, False)
+        position = machine.position
+        inner = machine.stochastic
+        if not inner.fast:
+            return inner.stochastic(strength, strength, strength, position, False)
+        if position < inner.delay:
+            return NAN, NAN
+        return sma_stochastic_step(
+            strength, strength, strength, position - inner.delay, False, inner.ints, inner.floats
+        )
+
 
 class RSI(MachineIndicator):
     """Streaming :func:`yeouido.ta.momentum.rsi` (``timeperiod`` 2..100000, default 14)."""
@@ -294,11 +661,36 @@ class WILLR(MachineIndicator):
         return _WillrMachine(self.timeperiod)
 
 
+@jit
+def cci_window(ring: FloatArray, slot: int, typical: float, commit: bool) -> float:
+    """CCI of the window in ``ring`` with ``typical`` in ``slot`` (stored there only when
+    ``commit``): the batch kernel's sums, slot 0 first, in one compiled call per bar."""
+    period = ring.shape[0]
+    kept = ring[slot]
+    ring[slot] = typical
+    average = 0.0
+    for position in range(period):
+        average += ring[position]
+    average /= period
+    deviation = 0.0
+    for position in range(period):
+        deviation += abs(ring[position] - average)
+    if not commit:
+        ring[slot] = kept
+    distance = typical - average
+    if -ZERO_THRESHOLD < distance < ZERO_THRESHOLD or -ZERO_THRESHOLD < deviation < ZERO_THRESHOLD:
+        return 0.0
+    result: float = distance / (0.015 * (deviation / period))
+    return result
+
+
 class _CciMachine(Machine):
+    """The typical prices in a preallocated ring laid out as the batch kernel's."""
+
     def __init__(self, period: int) -> None:
         super().__init__(NAN)
         self.period = period
-        self.ring = [0.0] * period
+        self.ring = np.zeros(period)
 
     def compute(self, values: tuple[float, ...], position: int, commit: bool) -> Any:
         period = self.period
@@ -308,23 +700,14 @@ class _CciMachine(Machine):
             if commit:
                 self.ring[slot] = typical
             return NAN
-        window = self.ring if commit else self.ring.copy()
-        window[slot] = typical
-        average = 0.0
-        for item in window:
-            average += item
-        average /= period
-        deviation = 0.0
-        for item in window:
-            deviation += abs(item - average)
-        distance = typical - average
-        if _is_zero(distance) or _is_zero(deviation):
-            return 0.0
-        return distance / (0.015 * (deviation / period))
+        return cci_window(self.ring, slot, typical, commit)
 
 
 class CCI(MachineIndicator):
-    """Streaming :func:`yeouido.ta.momentum.cci`; inputs ``(high, low, close)``."""
+    """Streaming :func:`yeouido.ta.momentum.cci`; inputs ``(high, low, close)``.
+
+    :meth:`update` and :meth:`update_last` step the machine's ring themselves (no ``feed`` /
+    ``compute`` calls); the window's sums are one compiled call per bar."""
 
     inputs = ("high", "low", "close")
 
@@ -334,6 +717,50 @@ class CCI(MachineIndicator):
 
     def _build(self) -> Machine:
         return _CciMachine(self.timeperiod)
+
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        self._count += 1
+        machine: _CciMachine = self._state
+        if not machine.started:
+            if high != high or low != low or close != close:
+                self._value = NAN
+                return NAN
+            machine.started = True
+        position = machine.position
+        machine.position = position + 1
+        period = machine.period
+        typical = (high + low + close) / 3.0
+        if position < period - 1:
+            machine.ring[position] = typical
+            output = NAN
+        else:
+            output = cci_window(machine.ring, position % period, typical, True)
+        self._value = output
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with these inputs, without committing it."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        machine: _CciMachine = self._state
+        position = machine.position
+        period = machine.period
+        if position < period - 1:
+            return NAN
+        if not machine.started and (high != high or low != low or close != close):
+            return NAN
+        return cci_window(machine.ring, position % period, (high + low + close) / 3.0, False)
 
 
 class _ChangeMachine(Machine):

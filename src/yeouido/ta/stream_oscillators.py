@@ -7,11 +7,13 @@ bar without committing it. Bars with a NaN input before the first complete bar a
 
 from __future__ import annotations
 
+import copy
+from collections import deque
 from typing import Any
 
 from yeouido.ta._core import NAN, check_period
 from yeouido.ta.oscillators import sorted_periods
-from yeouido.ta.stream_volatility import FastStreamingIndicator, has_nan, true_range
+from yeouido.ta.stream_volatility import FastStreamingIndicator, has_nan
 from yeouido.ta.volatility import ZERO_EPSILON
 
 __all__ = ["BOP", "ULTOSC"]
@@ -36,8 +38,28 @@ class BOP(FastStreamingIndicator):
 
 
 class ULTOSC(FastStreamingIndicator):
-    """Streaming :func:`yeouido.ta.oscillators.ultosc`; inputs ``(high, low, close)``."""
+    """Streaming :func:`yeouido.ta.oscillators.ultosc`; inputs ``(high, low, close)``.
 
+    The last committed buying pressures and true ranges sit in two deques and the six running
+    sums in slots, updated in place by :meth:`update`; :meth:`update_last` computes from them
+    into locals and commits nothing (``_step`` keeps the base contract on a copy)."""
+
+    __slots__ = (
+        "_age",
+        "_long_pressure",
+        "_long_range",
+        "_middle_pressure",
+        "_middle_range",
+        "_periods",
+        "_pressures",
+        "_previous_close",
+        "_ranges",
+        "_short_pressure",
+        "_short_range",
+        "timeperiod1",
+        "timeperiod2",
+        "timeperiod3",
+    )
     inputs = ("high", "low", "close")
 
     def __init__(self, timeperiod1: int = 7, timeperiod2: int = 14, timeperiod3: int = 28) -> None:
@@ -48,80 +70,127 @@ class ULTOSC(FastStreamingIndicator):
         super().__init__()
 
     def _initial_state(self) -> Any:
+        # The committed values a window can still need: up to ``long - 1`` bars back.
+        kept = max(self._periods[2] - 1, 1)
+        self._age = -1
+        self._previous_close = NAN
+        self._pressures: deque[float] = deque(maxlen=kept)
+        self._ranges: deque[float] = deque(maxlen=kept)
+        self._short_pressure = 0.0
+        self._short_range = 0.0
+        self._middle_pressure = 0.0
+        self._middle_range = 0.0
+        self._long_pressure = 0.0
+        self._long_range = 0.0
         return None
 
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        output = self._advance(high, low, close, True)
+        self._value = output
+        self._count += 1
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with these inputs, without committing it."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        return self._advance(high, low, close, False)
+
     def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
-        high, low, close = values
-        if state is None:
-            if has_nan(values):
-                return None, NAN
-            return (0, close, (), (), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), NAN
-        (
-            age,
-            previous_close,
-            pressures,
-            ranges,
-            short_pressure,
-            short_range,
-            middle_pressure,
-            middle_range,
-            long_pressure,
-            long_range,
-        ) = state
+        clone = copy.deepcopy(self)
+        return None, clone.update(*values)
+
+    def _advance(self, high: float, low: float, close: float, commit: bool) -> float:
+        """The output for one bar (true range inlined); the state advances only when
+        ``commit`` is true. Each sum gains today's value, gives the output, then loses the
+        oldest value of its window: the batch kernel's operations in its order."""
+        age = self._age
+        if age < 0:
+            if commit and high == high and low == low and close == close:
+                self._age = 0
+                self._previous_close = close
+            return NAN
         age += 1
-        short, middle, long = self._periods
+        previous_close = self._previous_close
         true_low = low if low < previous_close else previous_close
         pressure = close - true_low
-        bar_range = true_range(high, low, previous_close)
-        if len(pressures) == long:
-            pressures = (*pressures[1:], pressure)
-            ranges = (*ranges[1:], bar_range)
-        else:
-            pressures = (*pressures, pressure)
-            ranges = (*ranges, bar_range)
+        bar_range = high - low
+        candidate = abs(previous_close - high)
+        if candidate > bar_range:
+            bar_range = candidate
+        candidate = abs(previous_close - low)
+        if candidate > bar_range:
+            bar_range = candidate
+        short, middle, long = self._periods
         output = NAN
         if age < long:
-            if age >= long - short + 1:
-                short_pressure += pressure
-                short_range += bar_range
-            if age >= long - middle + 1:
-                middle_pressure += pressure
-                middle_range += bar_range
-            if age >= long - long + 1:
-                long_pressure += pressure
-                long_range += bar_range
+            if commit:
+                if age >= long - short + 1:
+                    self._short_pressure += pressure
+                    self._short_range += bar_range
+                if age >= long - middle + 1:
+                    self._middle_pressure += pressure
+                    self._middle_range += bar_range
+                self._long_pressure += pressure
+                self._long_range += bar_range
         else:
-            short_pressure += pressure
-            middle_pressure += pressure
-            long_pressure += pressure
-            short_range += bar_range
-            middle_range += bar_range
-            long_range += bar_range
+            short_pressure = self._short_pressure + pressure
+            middle_pressure = self._middle_pressure + pressure
+            long_pressure = self._long_pressure + pressure
+            short_range = self._short_range + bar_range
+            middle_range = self._middle_range + bar_range
+            long_range = self._long_range + bar_range
             value = 0.0
-            if not (-ZERO_EPSILON < short_range < ZERO_EPSILON):
+            if not -ZERO_EPSILON < short_range < ZERO_EPSILON:
                 value += 4.0 * (short_pressure / short_range)
-            if not (-ZERO_EPSILON < middle_range < ZERO_EPSILON):
+            if not -ZERO_EPSILON < middle_range < ZERO_EPSILON:
                 value += 2.0 * (middle_pressure / middle_range)
-            if not (-ZERO_EPSILON < long_range < ZERO_EPSILON):
+            if not -ZERO_EPSILON < long_range < ZERO_EPSILON:
                 value += long_pressure / long_range
-            size = len(pressures)
-            short_pressure -= pressures[size - short]
-            short_range -= ranges[size - short]
-            middle_pressure -= pressures[size - middle]
-            middle_range -= ranges[size - middle]
-            long_pressure -= pressures[size - long]
-            long_range -= ranges[size - long]
             output = 100.0 * (value / 7.0)
-        new_state = (
-            age,
-            close,
-            pressures,
-            ranges,
-            short_pressure,
-            short_range,
-            middle_pressure,
-            middle_range,
-            long_pressure,
-            long_range,
-        )
-        return new_state, output
+            if commit:
+                # The oldest value of a window of ``n`` bars is ``n - 1`` bars back (today's
+                # own when ``n`` is 1).
+                pressures = self._pressures
+                ranges = self._ranges
+                if short > 1:
+                    short_pressure -= pressures[1 - short]
+                    short_range -= ranges[1 - short]
+                else:
+                    short_pressure -= pressure
+                    short_range -= bar_range
+                if middle > 1:
+                    middle_pressure -= pressures[1 - middle]
+                    middle_range -= ranges[1 - middle]
+                else:
+                    middle_pressure -= pressure
+                    middle_range -= bar_range
+                if long > 1:
+                    long_pressure -= pressures[1 - long]
+                    long_range -= ranges[1 - long]
+                else:
+                    long_pressure -= pressure
+                    long_range -= bar_range
+                self._short_pressure = short_pressure
+                self._short_range = short_range
+                self._middle_pressure = middle_pressure
+                self._middle_range = middle_range
+                self._long_pressure = long_pressure
+                self._long_range = long_range
+        if commit:
+            self._age = age
+            self._previous_close = close
+            self._pressures.append(pressure)
+            self._ranges.append(bar_range)
+        return output

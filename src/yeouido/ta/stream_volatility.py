@@ -13,6 +13,7 @@ class, and the pure-Python :func:`true_range` step they share.
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -77,8 +78,13 @@ class TRANGE(FastStreamingIndicator):
 
 
 class ATR(FastStreamingIndicator):
-    """Streaming :func:`yeouido.ta.volatility.atr`; inputs ``(high, low, close)``."""
+    """Streaming :func:`yeouido.ta.volatility.atr`; inputs ``(high, low, close)``.
 
+    The state lives in slots updated in place by :meth:`update`; :meth:`update_last` computes
+    from them into locals and commits nothing (``_step`` keeps the base contract on a copy).
+    The true range is inlined and the smoothing is one compiled fused multiply-add per bar."""
+
+    __slots__ = ("_age", "_average", "_decay", "_previous_close", "_weight", "timeperiod")
     inputs = ("high", "low", "close")
     _normalized = False
 
@@ -89,31 +95,77 @@ class ATR(FastStreamingIndicator):
         super().__init__()
 
     def _initial_state(self) -> Any:
+        self._age = -1
+        self._previous_close = NAN
+        self._average = 0.0
         return None
 
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        output = self._advance(high, low, close, True)
+        self._value = output
+        self._count += 1
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with these inputs, without committing it."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        return self._advance(high, low, close, False)
+
     def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
-        high, low, close = values
-        if state is None:
-            if has_nan(values):
-                return None, NAN
-            return (0, close, 0.0), NAN
-        age, previous_close, average = state
+        clone = copy.deepcopy(self)
+        return None, clone.update(*values)
+
+    def _advance(self, high: float, low: float, close: float, commit: bool) -> float:
+        age = self._age
+        if age < 0:
+            if commit and high == high and low == low and close == close:
+                self._age = 0
+                self._previous_close = close
+            return NAN
+        previous_close = self._previous_close
+        bar_range = high - low
+        candidate = abs(previous_close - high)
+        if candidate > bar_range:
+            bar_range = candidate
+        candidate = abs(previous_close - low)
+        if candidate > bar_range:
+            bar_range = candidate
         age += 1
-        bar_range = true_range(high, low, previous_close)
         period = self.timeperiod
+        average = self._average
         if period <= 1:
-            return (age, close, average), bar_range
-        if age < period:
-            return (age, close, average + bar_range), NAN
-        if age == period:
-            average = (average + bar_range) / period
+            output = bar_range
+        elif age < period:
+            average += bar_range
+            output = NAN
         else:
-            average = fused_multiply_add(average, self._decay, bar_range * self._weight)
-        if not self._normalized:
-            return (age, close, average), average
-        if -ZERO_EPSILON < close < ZERO_EPSILON:
-            return (age, close, average), 0.0
-        return (age, close, average), (average / close) * 100.0
+            if age == period:
+                average = (average + bar_range) / period
+            else:
+                average = fused_multiply_add(average, self._decay, bar_range * self._weight)
+            if not self._normalized:
+                output = average
+            elif -ZERO_EPSILON < close < ZERO_EPSILON:
+                output = 0.0
+            else:
+                output = (average / close) * 100.0
+        if commit:
+            self._age = age
+            self._previous_close = close
+            self._average = average
+        return output
 
 
 class NATR(ATR):
