@@ -136,6 +136,38 @@ _HIGHEST, _LOWEST, _K_TOTAL, _D_TOTAL, _RINGS = range(5)
 
 
 @ieee_jit
+def _ring_sma_step(
+    ints: Any,
+    floats: FloatArray,
+    seen_at: int,
+    slot_at: int,
+    total_at: int,
+    ring_at: int,
+    period: int,
+    value: float,
+    commit: bool,
+) -> tuple[float, bool]:
+    """One step of a running-sum SMA kept in the machine's arrays (the same operations as
+    ``_sma``): ``(average, True)`` once ``period`` values are in, ``(nan, False)`` before.
+    State changes only when ``commit``."""
+    lookback = period - 1
+    seen = ints[seen_at]
+    if seen < lookback:
+        if commit:
+            floats[total_at] += value
+            floats[ring_at + seen] = value
+            ints[seen_at] = seen + 1
+        return math.nan, False
+    total = floats[total_at] + value
+    if commit:
+        slot = ints[slot_at]
+        floats[total_at] = total - floats[ring_at + slot]
+        floats[ring_at + slot] = value
+        ints[slot_at] = slot + 1 if slot + 1 < lookback else 0
+    return total / period, True
+
+
+@ieee_jit
 def sma_stochastic_step(
     high: float,
     low: float,
@@ -213,41 +245,21 @@ def sma_stochastic_step(
     spread = highest - lowest
     k = 0.0 if spread == 0.0 else (close - lowest) / spread * 100.0
     if slowk > 1:
-        lookback = slowk - 1
-        seen = ints[_K_SEEN]
-        if seen < lookback:
-            if commit:
-                floats[_K_TOTAL] += k
-                floats[k_ring_at + seen] = k
-                ints[_K_SEEN] = seen + 1
+        k, ready = _ring_sma_step(
+            ints, floats, _K_SEEN, _K_SLOT, _K_TOTAL, k_ring_at, slowk, k, commit
+        )
+        if not ready:
             return math.nan, math.nan
-        total = floats[_K_TOTAL] + k
-        if commit:
-            slot = ints[_K_SLOT]
-            floats[_K_TOTAL] = total - floats[k_ring_at + slot]
-            floats[k_ring_at + slot] = k
-            ints[_K_SLOT] = slot + 1 if slot + 1 < lookback else 0
-        k = total / slowk
     slowd = ints[_SLOWD]
     if position < ints[_D_START]:
         return math.nan, math.nan
     d = k
     if slowd > 1:
-        lookback = slowd - 1
-        seen = ints[_D_SEEN]
-        if seen < lookback:
-            if commit:
-                floats[_D_TOTAL] += k
-                floats[d_ring_at + seen] = k
-                ints[_D_SEEN] = seen + 1
+        d, ready = _ring_sma_step(
+            ints, floats, _D_SEEN, _D_SLOT, _D_TOTAL, d_ring_at, slowd, k, commit
+        )
+        if not ready:
             return math.nan, math.nan
-        total = floats[_D_TOTAL] + k
-        if commit:
-            slot = ints[_D_SLOT]
-            floats[_D_TOTAL] = total - floats[d_ring_at + slot]
-            floats[d_ring_at + slot] = k
-            ints[_D_SLOT] = slot + 1 if slot + 1 < lookback else 0
-        d = total / slowd
     if position < ints[_INNER_FIRST]:
         return math.nan, math.nan
     return k, d

@@ -7,13 +7,12 @@ bar without committing it. Bars with a NaN input before the first complete bar a
 
 from __future__ import annotations
 
-import copy
 from collections import deque
 from typing import Any
 
 from yeouido.ta._core import NAN, check_period
 from yeouido.ta.oscillators import sorted_periods
-from yeouido.ta.stream_volatility import FastStreamingIndicator, has_nan
+from yeouido.ta.stream_volatility import FastStreamingIndicator, HighLowCloseIndicator, has_nan
 from yeouido.ta.volatility import ZERO_EPSILON
 
 __all__ = ["BOP", "ULTOSC"]
@@ -37,7 +36,7 @@ class BOP(FastStreamingIndicator):
         return True, (close - open_) / spread
 
 
-class ULTOSC(FastStreamingIndicator):
+class ULTOSC(HighLowCloseIndicator):
     """Streaming :func:`yeouido.ta.oscillators.ultosc`; inputs ``(high, low, close)``.
 
     The last committed buying pressures and true ranges sit in two deques and the six running
@@ -83,33 +82,6 @@ class ULTOSC(FastStreamingIndicator):
         self._long_pressure = 0.0
         self._long_range = 0.0
         return None
-
-    def update(self, *values: float) -> Any:
-        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
-        try:
-            high, low, close = map(float, values)
-        except (TypeError, ValueError):
-            high, low, close = self._check(values)
-        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
-            high, low, close = self._check(values)
-        output = self._advance(high, low, close, True)
-        self._value = output
-        self._count += 1
-        return output
-
-    def update_last(self, *values: float) -> Any:
-        """Output for the still-forming bar with these inputs, without committing it."""
-        try:
-            high, low, close = map(float, values)
-        except (TypeError, ValueError):
-            high, low, close = self._check(values)
-        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
-            high, low, close = self._check(values)
-        return self._advance(high, low, close, False)
-
-    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
-        clone = copy.deepcopy(self)
-        return None, clone.update(*values)
 
     def _advance(self, high: float, low: float, close: float, commit: bool) -> float:
         """The output for one bar (true range inlined); the state advances only when

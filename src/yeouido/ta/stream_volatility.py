@@ -44,6 +44,42 @@ class FastStreamingIndicator(StreamingIndicator):
         return converted
 
 
+class HighLowCloseIndicator(FastStreamingIndicator):
+    """A fast streaming indicator of (high, low, close) whose subclass implements
+    ``_advance(high, low, close, commit)``: one bar's output, committing state only when
+    ``commit`` is true. The input check is inlined here for speed (one place, not per class)."""
+
+    def update(self, *values: float) -> Any:
+        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        output = self._advance(high, low, close, True)
+        self._value = output
+        self._count += 1
+        return output
+
+    def update_last(self, *values: float) -> Any:
+        """Output for the still-forming bar with these inputs, without committing it."""
+        try:
+            high, low, close = map(float, values)
+        except (TypeError, ValueError):
+            high, low, close = self._check(values)
+        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
+            high, low, close = self._check(values)
+        return self._advance(high, low, close, False)
+
+    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
+        clone = copy.deepcopy(self)
+        return None, clone.update(*values)
+
+    def _advance(self, high: float, low: float, close: float, commit: bool) -> Any:
+        raise NotImplementedError
+
+
 def has_nan(values: tuple[float, ...]) -> bool:
     """Whether any of one bar's inputs is NaN."""
     return any(value != value for value in values)
@@ -77,7 +113,7 @@ class TRANGE(FastStreamingIndicator):
         return close, true_range(high, low, state)
 
 
-class ATR(FastStreamingIndicator):
+class ATR(HighLowCloseIndicator):
     """Streaming :func:`yeouido.ta.volatility.atr`; inputs ``(high, low, close)``.
 
     The state lives in slots updated in place by :meth:`update`; :meth:`update_last` computes
@@ -99,33 +135,6 @@ class ATR(FastStreamingIndicator):
         self._previous_close = NAN
         self._average = 0.0
         return None
-
-    def update(self, *values: float) -> Any:
-        """Commit one finished bar (inputs in ``self.inputs`` order) and return the output."""
-        try:
-            high, low, close = map(float, values)
-        except (TypeError, ValueError):
-            high, low, close = self._check(values)
-        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
-            high, low, close = self._check(values)
-        output = self._advance(high, low, close, True)
-        self._value = output
-        self._count += 1
-        return output
-
-    def update_last(self, *values: float) -> Any:
-        """Output for the still-forming bar with these inputs, without committing it."""
-        try:
-            high, low, close = map(float, values)
-        except (TypeError, ValueError):
-            high, low, close = self._check(values)
-        if high - high + low - low + close - close != 0.0:  # a NaN or an inf
-            high, low, close = self._check(values)
-        return self._advance(high, low, close, False)
-
-    def _step(self, state: Any, values: tuple[float, ...]) -> tuple[Any, Any]:
-        clone = copy.deepcopy(self)
-        return None, clone.update(*values)
 
     def _advance(self, high: float, low: float, close: float, commit: bool) -> float:
         age = self._age
