@@ -159,3 +159,28 @@ class CostModel:
         if Side(side) is Side.SELL:
             tax = _won(amount * transaction_tax_rate(instrument.market, instrument.kind, on))
         return TradeCost(commission=commission, exchange_fee=fee, tax=tax)
+
+    def buy_cost(self, quantity: int, price: int) -> int:
+        """What buying ``quantity`` at ``price`` takes from cash: the amount, commission and
+        fees (the same rounding as :meth:`cost`; no tax on a buy)."""
+        amount = quantity * price
+        commission_num, commission_den = self.commission_rate.as_integer_ratio()
+        fee_num, fee_den = self.exchange_fee_rate.as_integer_ratio()
+        commission = max(amount * commission_num // commission_den, self.minimum_commission)
+        return amount + commission + amount * fee_num // fee_den
+
+    def affordable_quantity(self, budget: int, price: int) -> int:
+        """The largest quantity whose :meth:`buy_cost` at ``price`` fits in ``budget`` (0 when
+        none does)."""
+        if price <= 0 or budget <= 0:
+            return 0
+        commission_num, commission_den = self.commission_rate.as_integer_ratio()
+        fee_num, fee_den = self.exchange_fee_rate.as_integer_ratio()
+        denominator = commission_den * fee_den
+        numerator = denominator + commission_num * fee_den + fee_num * commission_den
+        quantity = budget * denominator // (price * numerator)
+        while self.buy_cost(quantity + 1, price) <= budget:
+            quantity += 1
+        while quantity > 0 and self.buy_cost(quantity, price) > budget:
+            quantity -= 1
+        return quantity

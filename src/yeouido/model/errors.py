@@ -13,7 +13,7 @@ Messages never contain secrets: only order fields, codes and rule descriptions a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 
 class YeouidoError(Exception):
@@ -38,6 +38,11 @@ class YeouidoError(Exception):
         if code is not None:
             self.code = code
 
+    @classmethod
+    def for_field(cls, field: str, value: Any, rule: str) -> Self:
+        """Build the error from its three parts; the message names all of them."""
+        return cls(_describe(field, value, rule), field=field, value=value, rule=rule)
+
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
 
@@ -61,11 +66,6 @@ class InvalidInput(YeouidoError):
     """Input that breaks a rule, raised before anything is sent anywhere."""
 
     code = "INVALID_INPUT"
-
-    @classmethod
-    def for_field(cls, field: str, value: Any, rule: str) -> InvalidInput:
-        """Build the error from its three parts; the message names all of them."""
-        return cls(_describe(field, value, rule), field=field, value=value, rule=rule)
 
 
 class InvalidCode(InvalidInput):

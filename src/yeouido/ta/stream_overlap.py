@@ -630,6 +630,18 @@ class _AverageIndicator(MachineIndicator):
     def _build(self) -> Machine:
         return CellMachine(moving_average_cell(self.timeperiod, self.ma_type))
 
+    def commit_finite(self, value: float) -> Any:
+        """:meth:`update` for a value the caller has already checked to be finite (not NaN, not
+        inf): the same result without the per-bar checks. Engines that validate their data
+        once use it."""
+        machine = self._state
+        machine.started = True
+        out = machine.cell.step(float(value), True)
+        machine.position += 1
+        self._value = out
+        self._count += 1
+        return out
+
 
 class SMA(_AverageIndicator):
     """Streaming :func:`yeouido.ta.overlap.sma` (``timeperiod`` 1..100000, default 30)."""

@@ -1,0 +1,639 @@
+"""The event-driven backtest engine: bars in time order, the strategy's callbacks, fills.
+
+Each step is one bar time (all codes with a bar at that time). For each step the engine:
+
+1. starts a new trading day when the date changes: settles T+2 cash, expires the previous
+   day's orders, runs the end-of-day scheduled work of the day before;
+2. runs scheduled work due at or before the bar's open;
+3. fills working orders against the bar (:mod:`yeouido.backtest.fills`): sells, then buys
+   in the order they were placed;
+4. (daily bars) runs scheduled work between the open and the close, and fills its market
+   orders at the close;
+5. sets the last prices of every code in the step, then for each code feeds its indicators
+   and calls ``on_bar`` with ``ctx.now`` at the bar's close;
+6. records the equity.
+
+A strategy sees a bar only in step 5, after the bar has closed, and its orders can meet only
+later bars (or, for daily in-bar scheduled work, the close it could not have seen): no
+look-ahead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from yeouido.backtest.context import MARKET_LIKE, BacktestContext, Working
+from yeouido.backtest.fills import FillModel
+from yeouido.backtest.metrics import compute_stats, drawdown
+from yeouido.backtest.result import FILL_COLUMNS, ORDER_COLUMNS, TRADE_COLUMNS, Result
+from yeouido.krx.costs import CostModel
+from yeouido.model.account import Fill
+from yeouido.model.enums import OrderStatus, OrderType, Side, TimeInForce
+from yeouido.model.errors import InvalidInput
+from yeouido.model.market_data import Bar
+from yeouido.model.orders import Order
+from yeouido.model.time import SEOUL
+from yeouido.strategy.base import Strategy
+from yeouido.strategy.schedule import CLOSE_TIME, OPEN_TIME, Job
+
+Progress = Callable[[int, int], None]
+"""Called with (steps done, steps in all) as the run goes."""
+
+_DAY = np.int64(86_400_000_000_000)
+
+
+def interval_minutes(interval: str) -> int:
+    """The length of a minute interval (``"5m"`` → 5)."""
+    return int(interval[:-1])
+
+
+class BacktestEngine:
+    """Runs one strategy instance over bars; :meth:`run` returns the :class:`Result`."""
+
+    def __init__(
+        self,
+        strategy: Strategy,
+        frames: dict[str, pd.DataFrame],
+        cash: int,
+        cost_model: CostModel | None = None,
+        fill_model: FillModel | None = None,
+        interval: str = "1d",
+        progress: Progress | None = None,
+    ) -> None:
+        if isinstance(cash, bool) or not isinstance(cash, int) or cash <= 0:
+            raise InvalidInput.for_field("cash", cash, "must be a positive whole KRW amount")
+        self.strategy = strategy
+        self.frames = frames
+        self.interval = interval
+        self.daily = interval == "1d"
+        self.fill_model = fill_model or FillModel()
+        self.cost_model = cost_model or CostModel()
+        self.progress = progress
+        self.initial_cash = cash
+        self.symbols = tuple(frames)
+        self.fills: list[Fill] = []
+        self._fill_days: list[int] = []
+        self._prepare()
+        self.ctx = BacktestContext(
+            self.symbols, cash, self.cost_model, self.history, self._order_changed
+        )
+
+    # -- preparation -------------------------------------------------------------------
+    def _prepare(self) -> None:
+        self.history: dict[str, dict[str, npt.NDArray[np.int64]]] = {}
+        self.columns: list[tuple[list[int], list[int], list[int], list[int], list[int]]] = []
+        self.bar_times: list[list[dt.datetime]] = []
+        self.last_of_day: list[list[bool]] = []
+        stamps = []
+        owners = []
+        for index, (code, frame) in enumerate(self.frames.items()):
+            _check_bars(code, frame)
+            arrays = {name: frame[name].to_numpy(dtype=np.int64) for name in _FIELDS}
+            for values in arrays.values():
+                values.flags.writeable = False
+            self.history[code] = arrays
+            self.columns.append(
+                (
+                    arrays["open"].tolist(),
+                    arrays["high"].tolist(),
+                    arrays["low"].tolist(),
+                    arrays["close"].tolist(),
+                    arrays["volume"].tolist(),
+                )
+            )
+            index_seoul = pd.DatetimeIndex(frame.index).tz_convert(SEOUL).as_unit("ns")
+            if self.daily:
+                index_seoul = index_seoul.normalize()
+            self.bar_times.append(list(index_seoul.to_pydatetime()))
+            days = index_seoul.normalize().asi8
+            self.last_of_day.append(np.append(days[1:] != days[:-1], True).tolist())
+            stamps.append(index_seoul.asi8)
+            owners.append(np.full(len(frame), index, dtype=np.int64))
+        if self.daily:
+            self.open_offset = dt.timedelta(hours=OPEN_TIME.hour, minutes=OPEN_TIME.minute)
+            self.close_offset = dt.timedelta(hours=CLOSE_TIME.hour, minutes=CLOSE_TIME.minute)
+        else:
+            self.open_offset = dt.timedelta(0)
+            self.close_offset = dt.timedelta(minutes=interval_minutes(self.interval))
+        all_stamps = np.concatenate(stamps)
+        all_owners = np.concatenate(owners)
+        rows = np.concatenate([np.arange(len(part), dtype=np.int64) for part in stamps])
+        order = np.lexsort((all_owners, all_stamps))
+        sorted_stamps = all_stamps[order]
+        starts = np.append(0, np.flatnonzero(np.diff(sorted_stamps)) + 1)
+        self.step_starts: list[int] = starts.tolist()
+        self.step_ends: list[int] = np.append(starts[1:], len(sorted_stamps)).tolist()
+        self.flat_owners: list[int] = all_owners[order].tolist()
+        self.flat_rows: list[int] = rows[order].tolist()
+        self.step_stamps = sorted_stamps[starts] + np.int64(
+            self.close_offset // dt.timedelta(microseconds=1) * 1000
+        )
+        local_days = (sorted_stamps[starts] + _utc_offset_ns()) // _DAY
+        unique_days, step_day_index = np.unique(local_days, return_inverse=True)
+        self.step_day_index: list[int] = step_day_index.tolist()
+        self.trading_days = [
+            dt.date(1970, 1, 1) + dt.timedelta(days=int(day)) for day in unique_days
+        ]
+
+    # -- callbacks from the context ----------------------------------------------------
+    def _order_changed(self, order: Order) -> None:
+        if self._started:
+            self.strategy.on_order(self.ctx, order)
+
+    _started = False
+
+    # -- the run -----------------------------------------------------------------------
+    def run(self) -> Result:
+        """Run the strategy over every bar and return the result."""
+        began = time.perf_counter()
+        strategy = self.strategy
+        ctx = self.ctx
+        ctx._now = self.bar_times[0][0] if self.bar_times and self.bar_times[0] else ctx._now
+        ctx.session_day = None
+        ctx.after_close = True
+        strategy.on_start(ctx)
+        self._started = True
+        jobs = ctx.jobs
+        equity_values: list[int] = []
+        exposed_steps = 0
+        on_bar = strategy.on_bar
+        feed = ctx.indicators.feed
+        by_code = ctx.indicators.by_code
+        columns = self.columns
+        bar_times = self.bar_times
+        symbols = self.symbols
+        last = ctx.last
+        rows_seen = ctx.positions_row
+        working = ctx.working
+        interval = self.interval
+        daily = self.daily
+        account = ctx.account
+        holdings = account.holdings
+        code_index = ctx.code_index
+        open_offset = self.open_offset
+        close_offset = self.close_offset
+        flat_owners = self.flat_owners
+        flat_rows = self.flat_rows
+        step_day_index = self.step_day_index
+        step_count = len(self.step_starts)
+        report_every = max(step_count // 200, 1)
+        previous_day = -1
+        progress = self.progress
+        for step, (begin, end) in enumerate(zip(self.step_starts, self.step_ends, strict=True)):
+            owners = flat_owners[begin:end]
+            rows = flat_rows[begin:end]
+            day_index = step_day_index[step]
+            start_time = bar_times[owners[0]][rows[0]]
+            if day_index != previous_day:
+                self._start_day(day_index, previous_day, jobs)
+                previous_day = day_index
+            open_time = start_time + open_offset
+            if jobs:
+                self._run_jobs(open_time, inclusive=True)
+            ctx._now = open_time
+            pending = False
+            for owner in owners:
+                if working[owner]:
+                    pending = True
+                    break
+            if pending:
+                self._fill_stage(owners, rows, step, at_close=False)
+            close_time = start_time + close_offset
+            if jobs and daily:
+                ctx.in_bar_step = step
+                self._run_jobs(close_time, inclusive=False)
+                ctx.in_bar_step = -1
+                self._fill_stage(owners, rows, step, at_close=True)
+            for owner, row in zip(owners, rows, strict=True):
+                last[owner] = columns[owner][3][row]
+                rows_seen[owner] = row
+            ctx._now = close_time
+            ctx.after_close = daily or close_time.time() >= CLOSE_TIME
+            for owner, row in zip(owners, rows, strict=True):
+                code = symbols[owner]
+                opens, highs, lows, closes, volumes = columns[owner]
+                o = opens[row]
+                h = highs[row]
+                lo = lows[row]
+                c = closes[row]
+                v = volumes[row]
+                if by_code:
+                    feed(code, (o, h, lo, c, v, day_index))
+                on_bar(ctx, Bar(code, bar_times[owner][row], o, h, lo, c, v, interval))
+            ctx.after_close = daily
+            value = account.d2_cash
+            held = False
+            for code, holding in holdings.items():
+                if holding.quantity:
+                    held = True
+                    value += holding.quantity * last[code_index[code]]
+            exposed_steps += held
+            equity_values.append(value)
+            if progress is not None and step % report_every == 0:
+                progress(step + 1, step_count)
+        if jobs and self.trading_days:
+            self._run_jobs(_end_of_day(self.trading_days[-1]), inclusive=True)
+        strategy.on_stop(ctx)
+        if self.progress is not None:
+            self.progress(step_count, step_count)
+        return self._result(equity_values, exposed_steps, step_count, time.perf_counter() - began)
+
+    # -- days and jobs -----------------------------------------------------------------
+    def _start_day(self, day_index: int, previous_day: int, jobs: list[Job]) -> None:
+        """End the previous trading day (its late jobs, then expiries) and start ``day_index``:
+        settle cash, give next-day orders their day."""
+        ctx = self.ctx
+        if previous_day >= 0 and (jobs or ctx.open_by_id):
+            today = self.trading_days[previous_day]
+            if jobs:
+                self._run_jobs(_end_of_day(today), inclusive=True)
+            ctx._now = _end_of_day(today)
+            for items in ctx.working:
+                for working in list(items):
+                    if working.day is not None and working.day <= today:
+                        ctx.close_order(working, OrderStatus.EXPIRED, "day order expired")
+        if previous_day >= 0:
+            self._previous_trading_day = self.trading_days[previous_day]
+        ctx.day_index = day_index
+        ctx.session_day = day = self.trading_days[day_index]
+        ctx.after_close = False
+        ctx.base = ctx.last.copy()
+        if ctx.account.pending:
+            ctx.account.settle(day_index)
+        if ctx.open_by_id:
+            for items in ctx.working:
+                for working in items:
+                    if working.day is None:
+                        working.day = day
+
+    _previous_trading_day: dt.date | None = None
+
+    def _run_jobs(self, until: dt.datetime, inclusive: bool) -> None:
+        """Run the jobs of the current trading day due before ``until`` (or at it)."""
+        ctx = self.ctx
+        day = ctx.session_day
+        if day is None:
+            return
+        due = []
+        for job in ctx.jobs:
+            if not job.due_on(day, self._previous_trading_day):
+                continue
+            at = dt.datetime.combine(day, job.at, tzinfo=SEOUL)
+            if at < until or (inclusive and at == until):
+                due.append((at, job))
+        for at, job in sorted(due, key=lambda item: item[0]):
+            job.last_run = day
+            ctx._now = at
+            saved = ctx.after_close
+            ctx.after_close = job.at >= CLOSE_TIME
+            job.callback(ctx)
+            ctx.after_close = saved
+
+    # -- fills -------------------------------------------------------------------------
+    def _fill_stage(self, owners: list[int], rows: list[int], step: int, at_close: bool) -> None:
+        ctx = self.ctx
+        candidates: list[tuple[Working, int]] = []
+        for owner, row in zip(owners, rows, strict=True):
+            for working in ctx.working[owner]:
+                if at_close != (working.in_bar_step == step):
+                    continue
+                candidates.append((working, row))
+        if not candidates:
+            return
+        sells = [item for item in candidates if item[0].order.request.side is Side.SELL]
+        buys = [item for item in candidates if item[0].order.request.side is Side.BUY]
+        buys.sort(key=lambda item: item[0].sequence)
+        for working, row in sells + buys:
+            if working.order.is_open:
+                self._match(working, row, at_close)
+
+    def _match(self, working: Working, row: int, at_close: bool) -> None:
+        ctx = self.ctx
+        order = working.order
+        request = order.request
+        owner = working.code_index
+        o, h, lo, c, v = (column[row] for column in self.columns[owner])
+        is_buy = request.side is Side.BUY
+        once = request.tif in (TimeInForce.IOC, TimeInForce.FOK)
+        if working.day is None:
+            working.day = ctx.session_day
+        if v <= 0:
+            if once:
+                ctx.close_order(working, OrderStatus.CANCELED, "no trading in the bar (IOC/FOK)")
+            return
+        order_type = request.order_type
+        price: int | None
+        if at_close:
+            price = c if order_type in MARKET_LIKE else self._limit_at(is_buy, request.price, c)
+        elif order_type in MARKET_LIKE:
+            price = o
+        elif order_type is OrderType.STOP_LIMIT:
+            price = self._stop_limit(working, is_buy, o, h, lo)
+        elif once:
+            price = self._limit_at(is_buy, request.price, o)
+        else:
+            price = self.fill_model.limit_price(is_buy, int(request.price or 0), o, h, lo)
+        if (
+            price is None
+            and order_type is OrderType.CONDITIONAL_LIMIT
+            and self.last_of_day[owner][row]
+        ):
+            price = c
+        fill_time = ctx._now
+        if price is None:
+            if once:
+                ctx.close_order(working, OrderStatus.CANCELED, "not marketable at the open")
+            return
+        if not at_close and price != o:
+            fill_time = self.bar_times[owner][row] + self.close_offset
+        quantity = order.remaining_quantity
+        capacity = self.fill_model.capacity(v)
+        if capacity is not None and capacity < quantity:
+            if request.tif is TimeInForce.FOK:
+                ctx.close_order(working, OrderStatus.CANCELED, "FOK: the bar's volume is short")
+                return
+            quantity = capacity
+        if quantity <= 0:
+            return
+        if is_buy:
+            available = ctx.account.buying_power + working.reservation
+            if self.cost_model.buy_cost(quantity, price) > available:
+                quantity = self.cost_model.affordable_quantity(available, price)
+                if quantity <= 0 or request.tif is TimeInForce.FOK:
+                    ctx.close_order(working, OrderStatus.CANCELED, "insufficient cash at the fill")
+                    return
+                self._execute(working, quantity, price, fill_time)
+                if order.is_open:
+                    ctx.close_order(working, OrderStatus.CANCELED, "rest: insufficient cash")
+                return
+        self._execute(working, quantity, price, fill_time)
+        if order.is_open and once:
+            ctx.close_order(working, OrderStatus.CANCELED, "IOC remainder canceled")
+
+    @staticmethod
+    def _limit_at(is_buy: bool, limit: Any, price: int) -> int | None:
+        if limit is None:
+            return price
+        if is_buy:
+            return price if price <= limit else None
+        return price if price >= limit else None
+
+    def _stop_limit(self, working: Working, is_buy: bool, o: int, h: int, lo: int) -> int | None:
+        request = working.order.request
+        stop = int(request.stop_price or 0)
+        limit = int(request.price or 0)
+        if not working.stopped:
+            if is_buy and h >= stop:
+                released = o if o >= stop else stop
+            elif not is_buy and lo <= stop:
+                released = o if o <= stop else stop
+            else:
+                return None
+            working.stopped = True
+            if is_buy:
+                return released if released <= limit else None
+            return released if released >= limit else None
+        return self.fill_model.limit_price(is_buy, limit, o, h, lo)
+
+    def _execute(self, working: Working, quantity: int, price: int, at: dt.datetime) -> None:
+        ctx = self.ctx
+        order = working.order
+        request = order.request
+        instrument = ctx.instruments[working.code_index]
+        cost = self.cost_model.cost(instrument, request.side, quantity, price, at.date())
+        commission = cost.commission + cost.exchange_fee
+        account = ctx.account
+        account.reserved -= working.reservation
+        order.apply_fill(quantity, price, at)
+        if order.is_open and request.side is Side.BUY:
+            working.reservation = self.cost_model.buy_cost(
+                order.remaining_quantity, int(request.price or price)
+            )
+        else:
+            working.reservation = 0
+        account.reserved += working.reservation
+        account.apply(
+            request.code, request.side, quantity, price, commission, cost.tax, ctx.day_index
+        )
+        fill = Fill(
+            order_id=order.order_id,
+            trade_id=f"{order.order_id}-{order.filled_quantity}",
+            code=request.code,
+            side=request.side,
+            quantity=quantity,
+            price=price,
+            time=at,
+            commission=commission,
+            tax=cost.tax,
+        )
+        self.fills.append(fill)
+        saved = ctx._now
+        ctx._now = at
+        if not order.is_open:
+            ctx.close_order(working, OrderStatus.FILLED, "filled")
+        else:
+            self.strategy.on_order(ctx, order)
+        self.strategy.on_fill(ctx, fill)
+        ctx._now = saved
+
+    # -- the result --------------------------------------------------------------------
+    def _result(
+        self,
+        equity_values: list[int],
+        exposed_steps: int,
+        step_count: int,
+        elapsed: float,
+    ) -> Result:
+        equity = pd.Series(
+            equity_values,
+            index=pd.DatetimeIndex(self.step_stamps, name="time")
+            .tz_localize("UTC")
+            .tz_convert(SEOUL),
+            dtype=np.int64,
+            name="equity",
+        )
+        fills = fills_frame(self.fills)
+        trades = round_trips(self.fills, self.bar_times, self.symbols)
+        orders = orders_frame(self.ctx.orders)
+        stats = compute_stats(
+            equity,
+            trades,
+            fills,
+            exposed_steps / step_count if step_count else 0.0,
+            self.initial_cash,
+        )
+        return Result(
+            strategy=type(self.strategy).__name__,
+            params=dict(self.strategy.params),
+            symbols=self.symbols,
+            interval=self.interval,
+            mode="event",
+            initial_cash=self.initial_cash,
+            orders=orders,
+            fills=fills,
+            trades=trades,
+            equity=equity,
+            drawdown=drawdown(equity),
+            stats=stats,
+            bars=self.frames,
+            messages=list(self.ctx.messages),
+            elapsed=elapsed,
+        )
+
+
+_FIELDS = ("open", "high", "low", "close", "volume")
+
+
+def _utc_offset_ns() -> np.int64:
+    """Seoul's offset from UTC (no daylight saving since 1988) in nanoseconds."""
+    return np.int64(9 * 3_600_000_000_000)
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59), tzinfo=SEOUL)
+
+
+def _check_bars(code: str, frame: pd.DataFrame) -> None:
+    """Every bar must be a valid bar: low ≤ open, close ≤ high, volume ≥ 0."""
+    o = frame["open"].to_numpy()
+    h = frame["high"].to_numpy()
+    lo = frame["low"].to_numpy()
+    c = frame["close"].to_numpy()
+    bad = (lo > np.minimum(o, c)) | (h < np.maximum(o, c)) | (lo <= 0)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise InvalidInput.for_field(
+            f"bars[{code}]",
+            f"o={o[row]} h={h[row]} l={lo[row]} c={c[row]} at {frame.index[row]}",
+            "prices must be positive with low <= open, close <= high",
+        )
+
+
+def _times(values: list[dt.datetime]) -> pd.DatetimeIndex:
+    """Aware datetimes as a Seoul ``DatetimeIndex`` (fast for the engine's own stamps)."""
+    if not values:
+        return pd.DatetimeIndex([], dtype="datetime64[ns, Asia/Seoul]")
+    stamps = np.fromiter(
+        (value.timestamp() * 1_000_000 for value in values), dtype=np.float64, count=len(values)
+    )
+    micros = np.round(stamps).astype(np.int64)
+    return pd.DatetimeIndex(micros * 1000, dtype="datetime64[ns, UTC]").tz_convert(SEOUL)
+
+
+def fills_frame(fills: list[Fill]) -> pd.DataFrame:
+    """The fills as a DataFrame with :data:`FILL_COLUMNS`."""
+    return pd.DataFrame(
+        {
+            "time": _times([f.time for f in fills]),
+            "order_id": [f.order_id for f in fills],
+            "code": [f.code for f in fills],
+            "side": [f.side.value for f in fills],
+            "quantity": np.array([f.quantity for f in fills], dtype=np.int64),
+            "price": np.array([int(f.price) for f in fills], dtype=np.int64),
+            "commission": np.array([f.commission for f in fills], dtype=np.int64),
+            "tax": np.array([f.tax for f in fills], dtype=np.int64),
+        },
+        columns=list(FILL_COLUMNS),
+    )
+
+
+def orders_frame(orders: list[Order]) -> pd.DataFrame:
+    """The orders as a DataFrame with :data:`ORDER_COLUMNS`."""
+    averages = [order.average_fill_price for order in orders]
+    return pd.DataFrame(
+        {
+            "order_id": [order.order_id for order in orders],
+            "code": [order.request.code for order in orders],
+            "side": [order.request.side.value for order in orders],
+            "order_type": [order.request.order_type.value for order in orders],
+            "quantity": np.array([order.request.quantity for order in orders], dtype=np.int64),
+            "price": [order.request.price for order in orders],
+            "status": [order.status.value for order in orders],
+            "created_at": _times([order.created_at for order in orders]),
+            "updated_at": _times([order.updated_at or order.created_at for order in orders]),
+            "filled_quantity": np.array(
+                [order.filled_quantity for order in orders], dtype=np.int64
+            ),
+            "average_price": [float(value) if value is not None else None for value in averages],
+            "reason": [order.reason for order in orders],
+        },
+        columns=list(ORDER_COLUMNS),
+    )
+
+
+def round_trips(
+    fills: list[Fill], bar_times: list[list[dt.datetime]], symbols: tuple[str, ...]
+) -> pd.DataFrame:
+    """Flat-to-flat round trips per code from the fills (see :class:`Result`)."""
+    index_of = {code: index for index, code in enumerate(symbols)}
+    open_trips: dict[str, dict[str, Any]] = {}
+    rows = []
+    for fill in fills:
+        trip = open_trips.get(fill.code)
+        if trip is None:
+            if fill.side is not Side.BUY:
+                continue
+            trip = open_trips[fill.code] = {
+                "entry_time": fill.time,
+                "held": 0,
+                "bought": 0,
+                "bought_quantity": 0,
+                "sold": 0,
+                "sold_quantity": 0,
+                "commission": 0,
+                "tax": 0,
+            }
+        if fill.side is Side.BUY:
+            trip["held"] += fill.quantity
+            trip["bought"] += fill.quantity * int(fill.price)
+            trip["bought_quantity"] += fill.quantity
+        else:
+            trip["held"] -= fill.quantity
+            trip["sold"] += fill.quantity * int(fill.price)
+            trip["sold_quantity"] += fill.quantity
+        trip["commission"] += fill.commission
+        trip["tax"] += fill.tax
+        if trip["held"] == 0:
+            del open_trips[fill.code]
+            cost = trip["bought"] + trip["commission"]
+            pnl = trip["sold"] - trip["bought"] - trip["commission"] - trip["tax"]
+            times = bar_times[index_of[fill.code]]
+            entry_day = _bar_position(times, trip["entry_time"])
+            exit_day = _bar_position(times, fill.time)
+            rows.append(
+                (
+                    fill.code,
+                    trip["entry_time"],
+                    fill.time,
+                    trip["bought_quantity"],
+                    trip["bought"] / trip["bought_quantity"],
+                    trip["sold"] / trip["sold_quantity"],
+                    pnl,
+                    pnl / cost if cost else 0.0,
+                    trip["commission"],
+                    trip["tax"],
+                    exit_day - entry_day,
+                )
+            )
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in TRADE_COLUMNS]
+    data: dict[str, Any] = dict(zip(TRADE_COLUMNS, columns, strict=True))
+    data["entry_time"] = _times(list(data["entry_time"]))
+    data["exit_time"] = _times(list(data["exit_time"]))
+    for name in ("quantity", "pnl", "commission", "tax", "bars_held"):
+        data[name] = np.array(data[name], dtype=np.int64)
+    for name in ("entry_price", "exit_price", "return"):
+        data[name] = np.array(data[name], dtype=np.float64)
+    return pd.DataFrame(data, columns=list(TRADE_COLUMNS))
+
+
+def _bar_position(times: list[dt.datetime], at: dt.datetime) -> int:
+    import bisect
+
+    return bisect.bisect_right(times, at)
