@@ -6,6 +6,7 @@ import typer
 
 from yeouido import __version__
 from yeouido.cli import data, paper, sandbox, screen
+from yeouido.cli.backtest import backtest
 from yeouido.cli.calendar import calendar
 from yeouido.cli.demo import demo
 from yeouido.cli.rules import rules
@@ -31,6 +32,7 @@ app.command()(rules)
 app.command()(calendar)
 app.command()(demo)
 app.command()(today)
+app.command()(backtest)
 for trading_command in TRADING_COMMANDS:
     app.command(name=trading_command.__name__)(trading_command)
 app.add_typer(paper.app, name="paper")

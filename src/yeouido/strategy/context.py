@@ -94,10 +94,12 @@ class Context(ABC):
         price: Price | None = None,
         order_type: str | OrderType | None = None,
         tif: str | TimeInForce = "day",
+        stop_price: Price | None = None,
     ) -> Order:
         """Buy ``quantity`` of ``code``: a market order, or a limit order when ``price`` is
-        given (``order_type`` names any other KRX type)."""
-        return self.submit(_request(code, Side.BUY, quantity, price, order_type, tif))
+        given (``order_type`` names any other KRX type; ``stop_price`` is a stop-limit's
+        trigger)."""
+        return self.submit(_request(code, Side.BUY, quantity, price, order_type, tif, stop_price))
 
     def sell(
         self,
@@ -106,10 +108,11 @@ class Context(ABC):
         price: Price | None = None,
         order_type: str | OrderType | None = None,
         tif: str | TimeInForce = "day",
+        stop_price: Price | None = None,
     ) -> Order:
         """Sell ``quantity`` of ``code``: a market order, or a limit order when ``price`` is
         given."""
-        return self.submit(_request(code, Side.SELL, quantity, price, order_type, tif))
+        return self.submit(_request(code, Side.SELL, quantity, price, order_type, tif, stop_price))
 
     def order_target(self, code: str, quantity: int, price: Price | None = None) -> Order | None:
         """Buy or sell the difference between the position in ``code`` (plus open orders) and
@@ -193,7 +196,8 @@ def _request(
     price: Price | None,
     order_type: str | OrderType | None,
     tif: str | TimeInForce,
+    stop_price: Price | None = None,
 ) -> OrderRequest:
     if order_type is None:
         order_type = OrderType.MARKET if price is None else OrderType.LIMIT
-    return OrderRequest.create(code, side, quantity, price, order_type, tif)
+    return OrderRequest.create(code, side, quantity, price, order_type, tif, stop_price=stop_price)

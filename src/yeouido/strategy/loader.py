@@ -6,6 +6,7 @@ import importlib.util
 import inspect
 import sys
 from pathlib import Path
+from typing import Any
 
 from yeouido.model.errors import InvalidInput
 from yeouido.strategy.base import Strategy
@@ -46,3 +47,56 @@ def load_strategy(path: str | Path, name: str | None = None) -> type[Strategy]:
             "strategy", str(file), f"must define exactly one Strategy subclass ({listed}); name one"
         )
     return next(iter(found.values()))
+
+
+def parse_value(text: str) -> int | float | str:
+    """A parameter value from text: an ``int``, else a ``float``, else the text itself."""
+    value = text.strip()
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def parse_assignments(items: list[str] | None, option: str = "--param") -> dict[str, Any]:
+    """``["fast=5", "slow=20"]`` as ``{"fast": 5, "slow": 20}``."""
+    result: dict[str, Any] = {}
+    for item in items or []:
+        name, separator, value = item.partition("=")
+        if not separator or not name.strip() or not value.strip():
+            raise InvalidInput.for_field(option, item, "must be NAME=VALUE")
+        result[name.strip()] = parse_value(value)
+    return result
+
+
+def parse_grid(items: list[str] | None, option: str = "--sweep") -> dict[str, list[Any]]:
+    """``["fast=3,5,8", "slow=20:60:20"]`` as ``{"fast": [3, 5, 8], "slow": [20, 40, 60]}``
+    (``START:STOP:STEP`` is an inclusive integer range)."""
+    grid: dict[str, list[Any]] = {}
+    for item in items or []:
+        name, separator, values = item.partition("=")
+        if not separator or not name.strip() or not values.strip():
+            raise InvalidInput.for_field(
+                option, item, "must be NAME=V1,V2,... or NAME=START:STOP:STEP"
+            )
+        text = values.strip()
+        if ":" in text:
+            parts = text.split(":")
+            try:
+                start, stop, step = (int(part) for part in parts)
+            except ValueError:
+                raise InvalidInput.for_field(
+                    option, item, "a range is START:STOP:STEP integers"
+                ) from None
+            if step <= 0 or stop < start:
+                raise InvalidInput.for_field(
+                    option, item, "a range needs STEP > 0 and STOP >= START"
+                )
+            grid[name.strip()] = list(range(start, stop + 1, step))
+        else:
+            grid[name.strip()] = [parse_value(part) for part in text.split(",") if part.strip()]
+    return grid

@@ -1,0 +1,239 @@
+"""``yeouido backtest``: run a strategy file on history, print the stats, write the report;
+with ``--sweep``, run a parameter sweep (local processes, or Ray with ``--ray``)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from yeouido.cli.output import console, error_console, print_json, reported_errors
+
+
+def backtest(
+    strategy_file: Path = typer.Argument(..., help="A .py file defining a Strategy subclass."),
+    data: str | None = typer.Option(
+        None, "--data", help="A directory of KRX daily CSV files (default: the bar store)."
+    ),
+    symbols: str | None = typer.Option(None, "--symbols", help="Codes, e.g. 005930,069500."),
+    start: str | None = typer.Option(None, "--start", help="First date, YYYY-MM-DD."),
+    end: str | None = typer.Option(None, "--end", help="Last date, YYYY-MM-DD (inclusive)."),
+    cash: int = typer.Option(10_000_000, "--cash", help="Starting cash in KRW."),
+    strategy_name: str | None = typer.Option(
+        None, "--strategy", help="The class to run when the file defines several."
+    ),
+    param: list[str] | None = typer.Option(None, "--param", help="NAME=VALUE (repeatable)."),
+    interval: str | None = typer.Option(None, "--interval", help="Bar interval (1d, 1m, ...)."),
+    mode: str = typer.Option("event", "--mode", help="event or vectorized (signal strategies)."),
+    commission: str | None = typer.Option(
+        None, "--commission", help="Commission rate, e.g. 0.00015 (0.015%)."
+    ),
+    report: Path | None = typer.Option(None, "--report", help="Write the HTML report here."),
+    sweep: list[str] | None = typer.Option(
+        None, "--sweep", help="NAME=V1,V2,... or NAME=START:STOP:STEP (repeatable): a sweep."
+    ),
+    processes: int | None = typer.Option(None, "--processes", help="Sweep worker processes."),
+    ray: str | None = typer.Option(None, "--ray", help="Run the sweep on this Ray cluster."),
+    sort: str = typer.Option("sharpe", "--sort", help="Sweep: the statistic to rank by."),
+    trades: int = typer.Option(10, "--trades", help="How many of the last trades to list."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Backtest a strategy on daily (or minute) bars with KRX rules, costs and T+2 cash."""
+    from yeouido.backtest.runner import run_backtest
+    from yeouido.strategy.loader import load_strategy, parse_assignments, parse_grid
+
+    with reported_errors(as_json):
+        strategy = load_strategy(strategy_file, strategy_name)
+        params = parse_assignments(param)
+        if sweep:
+            _run_sweep(
+                strategy,
+                parse_grid(sweep),
+                params,
+                data,
+                symbols,
+                start,
+                end,
+                cash,
+                interval,
+                commission,
+                mode,
+                processes,
+                ray,
+                sort,
+                quiet or as_json,
+                as_json,
+            )
+            return
+        with _ProgressBar(quiet or as_json, "backtest") as advance:
+            result = run_backtest(
+                strategy,
+                data=data,
+                symbols=symbols,
+                start=start,
+                end=end,
+                cash=cash,
+                params=params,
+                interval=interval,
+                commission=commission,
+                mode=mode,
+                progress=advance,
+            )
+        written = result.to_html(report) if report is not None else None
+    if as_json:
+        print_json(
+            {
+                "strategy": result.strategy,
+                "params": result.params,
+                "symbols": list(result.symbols),
+                "mode": result.mode,
+                "stats": _finite(result.stats.to_dict()),
+                "orders": len(result.orders),
+                "fills": len(result.fills),
+                "trades": result.trades.head(trades).to_dict("records") if trades else [],
+                "report": str(written) if written else None,
+                "elapsed": round(result.elapsed, 4),
+            }
+        )
+        return
+    console.print(result.summary(), highlight=False)
+    if trades and len(result.trades):
+        table = Table(
+            title=f"last {min(trades, len(result.trades))} of {len(result.trades)} trades"
+        )
+        for column in ("code", "entry", "exit", "qty", "entry px", "exit px", "P&L (KRW)", "ret"):
+            table.add_column(column, justify="right")
+        for row in result.trades.tail(trades).to_dict("records"):
+            table.add_row(
+                str(row["code"]),
+                str(row["entry_time"].date()),
+                str(row["exit_time"].date()),
+                f"{row['quantity']:,}",
+                f"{row['entry_price']:,.0f}",
+                f"{row['exit_price']:,.0f}",
+                f"{row['pnl']:,}",
+                f"{row['return'] * 100:.2f}%",
+            )
+        console.print(table)
+    console.print(
+        f"{len(result.orders)} orders, {len(result.fills)} fills in {result.elapsed:.2f} s"
+    )
+    if written is not None:
+        console.print(f"report: {written}")
+
+
+def _run_sweep(
+    strategy: Any,
+    grid: dict[str, list[Any]],
+    params: dict[str, Any],
+    data: str | None,
+    symbols: str | None,
+    start: str | None,
+    end: str | None,
+    cash: int,
+    interval: str | None,
+    commission: str | None,
+    mode: str,
+    processes: int | None,
+    ray: str | None,
+    sort: str,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    from yeouido.backtest.sweeps import sweep
+
+    if params:
+        fixed = {name: [value] for name, value in params.items() if name not in grid}
+        grid = {**fixed, **grid}
+    with _ProgressBar(quiet, "sweep") as advance:
+        outcome = sweep(
+            strategy,
+            grid,
+            data=data,
+            symbols=symbols,
+            start=start,
+            end=end,
+            cash=cash,
+            interval=interval,
+            commission=commission,
+            mode="auto" if mode == "event" else mode,
+            processes=processes,
+            ray=ray,
+            progress=advance,
+        )
+    table = outcome.table
+    if sort in table.columns:
+        table = table.sort_values(sort, ascending=False, na_position="last")
+    if as_json:
+        print_json(
+            {
+                "combinations": outcome.combinations,
+                "elapsed": round(outcome.elapsed, 4),
+                "throughput": outcome.throughput,
+                "rows": [_finite(row) for row in table.to_dict("records")],
+            }
+        )
+        return
+    shown = Table(title=f"{outcome.combinations} combinations in {outcome.elapsed:.2f} s")
+    columns = [column for column in table.columns if column not in ("error",)]
+    for column in columns:
+        shown.add_column(str(column), justify="right")
+    for row in table.head(20).itertuples(index=False):
+        shown.add_row(*(_cell(value) for value in row[: len(columns)]))
+    console.print(shown)
+    console.print(f"{outcome.throughput:,.0f} bar·params/s")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "n/a" if math.isnan(value) else f"{value:.4f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _finite(values: dict[str, Any]) -> dict[str, Any]:
+    """NaN as ``None`` (JSON has no NaN)."""
+    return {
+        key: None if isinstance(value, float) and math.isnan(value) else value
+        for key, value in values.items()
+    }
+
+
+class _ProgressBar:
+    """A transient progress bar on stderr, or nothing when quiet."""
+
+    def __init__(self, quiet: bool, label: str) -> None:
+        self.quiet = quiet
+        self.label = label
+        self.bar: Progress | None = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        if self.quiet:
+            return None
+        self.bar = Progress(
+            TextColumn(f"[bold]{self.label}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeRemainingColumn(),
+            console=error_console,
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task(self.label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            assert self.bar is not None
+            self.bar.update(self.task, completed=done, total=total)
+
+        return advance
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
