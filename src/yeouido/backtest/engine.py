@@ -210,6 +210,7 @@ class BacktestEngine:
                 ctx.in_bar_step = step
                 self._run_jobs(close_time, inclusive=False)
                 ctx.in_bar_step = -1
+                ctx._now = close_time
                 self._fill_stage(owners, rows, step, at_close=True)
             for owner, row in zip(owners, rows, strict=True):
                 last[owner] = columns[owner][3][row]
