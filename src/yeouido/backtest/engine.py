@@ -138,9 +138,7 @@ class BacktestEngine:
         local_days = (sorted_stamps[starts] + _utc_offset_ns()) // _DAY
         unique_days, step_day_index = np.unique(local_days, return_inverse=True)
         self.step_day_index: list[int] = step_day_index.tolist()
-        self.trading_days = [
-            dt.date(1970, 1, 1) + dt.timedelta(days=int(day)) for day in unique_days
-        ]
+        self.trading_days: list[dt.date] = unique_days.astype("datetime64[D]").tolist()
 
     # -- callbacks from the context ----------------------------------------------------
     def _order_changed(self, order: Order) -> None:
@@ -192,7 +190,14 @@ class BacktestEngine:
             day_index = step_day_index[step]
             start_time = bar_times[owners[0]][rows[0]]
             if day_index != previous_day:
-                self._start_day(day_index, previous_day, jobs)
+                if jobs or ctx.open_by_id or account.pending:
+                    self._start_day(day_index, previous_day, jobs)
+                else:
+                    ctx.day_index = day_index
+                    ctx.session_day = self.trading_days[day_index]
+                    ctx.base = last.copy()
+                    if previous_day >= 0:
+                        self._previous_trading_day = self.trading_days[previous_day]
                 previous_day = day_index
             open_time = start_time + open_offset
             if jobs:
@@ -227,7 +232,7 @@ class BacktestEngine:
                 v = volumes[row]
                 if by_code:
                     feed(code, (o, h, lo, c, v, day_index))
-                on_bar(ctx, Bar(code, bar_times[owner][row], o, h, lo, c, v, interval))
+                on_bar(ctx, CheckedBar(code, bar_times[owner][row], o, h, lo, c, v, interval))
             ctx.after_close = daily
             value = account.d2_cash
             held = False
@@ -490,6 +495,16 @@ class BacktestEngine:
 
 
 _FIELDS = ("open", "high", "low", "close", "volume")
+
+
+class CheckedBar(Bar):
+    """A :class:`~yeouido.model.Bar` from data the engine has already checked in bulk
+    (:func:`_check_bars`), so the per-bar checks are skipped. Everything else is a ``Bar``."""
+
+    __slots__ = ()
+
+    def __post_init__(self) -> None:
+        """Checked once for the whole series before the run."""
 
 
 def _utc_offset_ns() -> np.int64:

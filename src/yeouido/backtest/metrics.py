@@ -147,16 +147,16 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _longest_drawdown_days(drawdowns: pd.Series) -> int:
-    """Calendar days of the longest stretch below a previous peak."""
-    longest = 0
-    started: pd.Timestamp | None = None
-    times = pd.DatetimeIndex(drawdowns.index)
-    for time, value in zip(times, drawdowns.to_numpy(), strict=True):
-        if value < 0 and started is None:
-            started = time
-        elif value >= 0 and started is not None:
-            longest = max(longest, (time - started).days)
-            started = None
-    if started is not None and len(times):
-        longest = max(longest, (times[-1] - started).days)
-    return longest
+    """Calendar days of the longest stretch below a previous peak (to the recovery, or to the
+    end of the curve when it has not recovered)."""
+    if len(drawdowns) == 0:
+        return 0
+    days = pd.DatetimeIndex(drawdowns.index).as_unit("ns").asi8 // 86_400_000_000_000
+    under = drawdowns.to_numpy() < 0
+    if not under.any():
+        return 0
+    edges = np.diff(np.concatenate(([False], under, [False])).astype(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    ends_day = np.where(ends < len(days), days[np.minimum(ends, len(days) - 1)], days[-1])
+    return int((ends_day - days[starts]).max())
