@@ -21,6 +21,7 @@ from yeouido.krx.costs import CostModel
 from yeouido.krx.master import default_master
 from yeouido.krx.order_rules import ReferencePrices, validate_in_phase
 from yeouido.krx.sessions import Phase
+from yeouido.krx.ticks import has_price_limits, price_limits
 from yeouido.model.account import Balance, Position
 from yeouido.model.enums import (
     InstrumentKind,
@@ -104,6 +105,7 @@ class BacktestContext(Context):
         self.orders: list[Order] = []
         self.sequence = 0
         self._notify = notify
+        self._limits: dict[tuple[int, int], tuple[Price, Price]] = {}
 
     # -- time and market ---------------------------------------------------------------
     @property
@@ -158,10 +160,7 @@ class BacktestContext(Context):
             raise InvalidInput.for_field(
                 "code", request.code, "has no completed bar yet: nothing to price the order by"
             )
-        base = last if self.after_close else (self.base[index] or last)
-        validate_in_phase(
-            request, instrument, ReferencePrices(base_price=base, last_price=last), Phase.CONTINUOUS
-        )
+        validate_in_phase(request, instrument, self._reference(index), Phase.CONTINUOUS)
         reservation = 0
         if request.side is Side.BUY:
             price = request.price if request.order_type not in MARKET_LIKE else None
@@ -198,6 +197,22 @@ class BacktestContext(Context):
         self._notify(order)
         return order
 
+    def _reference(self, index: int) -> ReferencePrices:
+        """The prices an order of code ``index`` is checked against: the base price of the day
+        it will trade (today's, or the last close for an order placed after the close)."""
+        last = self.last[index]
+        base = last if self.after_close else (self.base[index] or last)
+        key = (index, base)
+        limits = self._limits.get(key)
+        if limits is None:
+            instrument = self.instruments[index]
+            if has_price_limits(instrument.tick_table):
+                limits = price_limits(
+                    base, instrument.tick_table, instrument.market, instrument.leverage
+                )
+                self._limits[key] = limits
+        return ReferencePrices(base_price=base, last_price=last, limits=limits)
+
     def _pending_sells(self, index: int) -> int:
         return sum(
             item.order.remaining_quantity
@@ -225,9 +240,8 @@ class BacktestContext(Context):
         )
         index = working.code_index
         last = self.last[index]
-        base = last if self.after_close else (self.base[index] or last)
         validate_in_phase(
-            changed, self.instruments[index], ReferencePrices(base_price=base), Phase.CONTINUOUS
+            changed, self.instruments[index], self._reference(index), Phase.CONTINUOUS
         )
         reservation = 0
         if request.side is Side.BUY:

@@ -33,7 +33,7 @@ from yeouido.backtest.context import MARKET_LIKE, BacktestContext, Working
 from yeouido.backtest.fills import FillModel
 from yeouido.backtest.metrics import compute_stats, drawdown
 from yeouido.backtest.result import FILL_COLUMNS, ORDER_COLUMNS, TRADE_COLUMNS, Result
-from yeouido.krx.costs import CostModel
+from yeouido.krx.costs import CostModel, transaction_tax_rate
 from yeouido.model.account import Fill
 from yeouido.model.enums import OrderStatus, OrderType, Side, TimeInForce
 from yeouido.model.errors import InvalidInput
@@ -79,6 +79,7 @@ class BacktestEngine:
         self.initial_cash = cash
         self.symbols = tuple(frames)
         self.fills: list[Fill] = []
+        self._tax_rates: dict[tuple[int, dt.date], tuple[int, int]] = {}
         self._fill_days: list[int] = []
         self._prepare()
         self.ctx = BacktestContext(
@@ -412,9 +413,7 @@ class BacktestEngine:
         ctx = self.ctx
         order = working.order
         request = order.request
-        instrument = ctx.instruments[working.code_index]
-        cost = self.cost_model.cost(instrument, request.side, quantity, price, at.date())
-        commission = cost.commission + cost.exchange_fee
+        commission, tax = self._costs(working.code_index, request.side, quantity * price, at)
         account = ctx.account
         account.reserved -= working.reservation
         order.apply_fill(quantity, price, at)
@@ -425,9 +424,7 @@ class BacktestEngine:
         else:
             working.reservation = 0
         account.reserved += working.reservation
-        account.apply(
-            request.code, request.side, quantity, price, commission, cost.tax, ctx.day_index
-        )
+        account.apply(request.code, request.side, quantity, price, commission, tax, ctx.day_index)
         fill = Fill(
             order_id=order.order_id,
             trade_id=f"{order.order_id}-{order.filled_quantity}",
@@ -437,7 +434,7 @@ class BacktestEngine:
             price=price,
             time=at,
             commission=commission,
-            tax=cost.tax,
+            tax=tax,
         )
         self.fills.append(fill)
         saved = ctx._now
@@ -448,6 +445,31 @@ class BacktestEngine:
             self.strategy.on_order(ctx, order)
         self.strategy.on_fill(ctx, fill)
         ctx._now = saved
+
+    def _costs(self, code_index: int, side: Side, amount: int, at: dt.datetime) -> tuple[int, int]:
+        """Commission plus exchange fee, and the sell tax, of one execution of ``amount`` KRW:
+        :meth:`CostModel.cost`'s whole-won results, from integer ratios cached per run."""
+        model = self.cost_model
+        rates = self._rates
+        if rates is None:
+            rates = self._rates = (
+                *model.commission_rate.as_integer_ratio(),
+                *model.exchange_fee_rate.as_integer_ratio(),
+            )
+        commission = max(amount * rates[0] // rates[1], model.minimum_commission)
+        commission += amount * rates[2] // rates[3]
+        if side is Side.BUY:
+            return commission, 0
+        day = at.date()
+        key = (code_index, day)
+        tax_rate = self._tax_rates.get(key)
+        if tax_rate is None:
+            instrument = self.ctx.instruments[code_index]
+            rate = transaction_tax_rate(instrument.market, instrument.kind, day)
+            tax_rate = self._tax_rates[key] = rate.as_integer_ratio()
+        return commission, amount * tax_rate[0] // tax_rate[1]
+
+    _rates: tuple[int, int, int, int] | None = None
 
     # -- the result --------------------------------------------------------------------
     def _result(

@@ -80,7 +80,12 @@ class OrderRequest:
         object.__setattr__(self, "order_type", _parse(OrderType, "order_type", self.order_type))
         object.__setattr__(self, "tif", _parse(TimeInForce, "tif", self.tif))
         object.__setattr__(self, "session", _parse(Session, "session", self.session))
-        object.__setattr__(self, "venue", _parse(Venue, "venue", str(self.venue).upper()))
+        venue = self.venue
+        object.__setattr__(
+            self,
+            "venue",
+            venue if type(venue) is Venue else _parse(Venue, "venue", str(venue).upper()),
+        )
         if isinstance(self.quantity, bool) or not isinstance(self.quantity, int):
             raise InvalidQuantity.for_field("quantity", self.quantity, "must be a whole number")
         if self.quantity <= 0:
@@ -114,13 +119,13 @@ class OrderRequest:
         a bad value raises :class:`InvalidInput` naming the field and the choices."""
         return cls(
             code,
-            _parse(Side, "side", side),
+            side,  # type: ignore[arg-type]  # parsed to the enums by __post_init__
             quantity,
             price,
-            _parse(OrderType, "order_type", order_type),
-            _parse(TimeInForce, "tif", tif),
-            _parse(Session, "session", session),
-            _parse(Venue, "venue", str(venue).upper()),
+            order_type,  # type: ignore[arg-type]
+            tif,  # type: ignore[arg-type]
+            session,  # type: ignore[arg-type]
+            venue,  # type: ignore[arg-type]
             client_order_id,
             stop_price,
         )
@@ -131,6 +136,8 @@ class OrderRequest:
 
 
 def _parse(enum: Any, name: str, value: Any) -> Any:
+    if type(value) is enum:
+        return value
     try:
         return enum(value)
     except ValueError:
