@@ -5,7 +5,8 @@ Runs unchanged everywhere::
 
     yeouido backtest examples/golden_cross.py --data ../shared/data/krx-daily \\
         --symbols 005930,069500 --start 2015-01-01 --end 2023-12-22 --cash 10000000
-    yeouido run examples/golden_cross.py --broker paper --interval 1m --param fast=3
+    yeouido run examples/golden_cross.py --broker paper --symbols 005930,069500 --interval 1m \\
+        --param fast=3 --param slow=10
 
 It is a :class:`~yeouido.strategy.SignalStrategy`: ``on_bar`` decides with streaming moving
 averages, ``signals`` gives the same decisions as arrays for the vectorized mode and sweeps.

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from yeouido.backtest import Result
     from yeouido.brokers.base import AsyncBroker
     from yeouido.brokers.registry import connect_async
-    from yeouido.backtest import Result
     from yeouido.brokers.sync import Broker, connect
     from yeouido.strategy import Context, SignalStrategy, Strategy
 

@@ -160,7 +160,7 @@ class BacktestContext(Context):
             raise InvalidInput.for_field(
                 "code", request.code, "has no completed bar yet: nothing to price the order by"
             )
-        validate_in_phase(request, instrument, self._reference(index), Phase.CONTINUOUS)
+        validate_in_phase(request, instrument, self._reference(index, request), Phase.CONTINUOUS)
         reservation = 0
         if request.side is Side.BUY:
             price = request.price if request.order_type not in MARKET_LIKE else None
@@ -197,11 +197,13 @@ class BacktestContext(Context):
         self._notify(order)
         return order
 
-    def _reference(self, index: int) -> ReferencePrices:
+    def _reference(self, index: int, request: OrderRequest) -> ReferencePrices:
         """The prices an order of code ``index`` is checked against: the base price of the day
         it will trade (today's, or the last close for an order placed after the close)."""
         last = self.last[index]
         base = last if self.after_close else (self.base[index] or last)
+        if request.price is None and request.stop_price is None:
+            return ReferencePrices(base_price=base, last_price=last)
         key = (index, base)
         limits = self._limits.get(key)
         if limits is None:
@@ -241,7 +243,7 @@ class BacktestContext(Context):
         index = working.code_index
         last = self.last[index]
         validate_in_phase(
-            changed, self.instruments[index], self._reference(index), Phase.CONTINUOUS
+            changed, self.instruments[index], self._reference(index, changed), Phase.CONTINUOUS
         )
         reservation = 0
         if request.side is Side.BUY:

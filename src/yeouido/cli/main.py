@@ -10,6 +10,7 @@ from yeouido.cli.backtest import backtest
 from yeouido.cli.calendar import calendar
 from yeouido.cli.demo import demo
 from yeouido.cli.rules import rules
+from yeouido.cli.run import run
 from yeouido.cli.today import today
 from yeouido.cli.trading import COMMANDS as TRADING_COMMANDS
 
@@ -32,6 +33,7 @@ app.command()(rules)
 app.command()(calendar)
 app.command()(demo)
 app.command()(today)
+app.command()(run)
 app.command()(backtest)
 for trading_command in TRADING_COMMANDS:
     app.command(name=trading_command.__name__)(trading_command)

@@ -282,6 +282,8 @@ def _check_price(request: OrderRequest, instrument: Instrument, reference: Refer
         raise InvalidPrice.for_field(
             "stop_price", request.stop_price, "only stop-limit orders take a stop price"
         )
+    if request.price is None and request.stop_price is None:
+        return
     lower, upper = _band(request, instrument, reference)
     for field in ("price", "stop_price"):
         value = getattr(request, field)

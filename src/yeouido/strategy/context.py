@@ -174,6 +174,12 @@ class Context(ABC):
     def cost_model(self) -> CostModel:
         """The account's commission and fee rates."""
 
+    def buy_reserve_price(self, code: str) -> int | None:
+        """The price at which a market buy of ``code`` holds back cash until it fills: the last
+        price in a backtest (its fill model's estimate); the day's upper price limit at the
+        paper broker and at brokers that reserve market buys there (시장가 매수 증거금)."""
+        return self.last_price(code)
+
     def affordable_quantity(self, budget: int, price: int) -> int:
         """The largest quantity whose cost at ``price`` (commission and fees included) fits in
         ``budget`` KRW."""

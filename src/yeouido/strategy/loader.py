@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -57,9 +58,10 @@ def parse_value(text: str) -> int | float | str:
     except ValueError:
         pass
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         return value
+    return number if math.isfinite(number) else value
 
 
 def parse_assignments(items: list[str] | None, option: str = "--param") -> dict[str, Any]:
@@ -67,8 +69,8 @@ def parse_assignments(items: list[str] | None, option: str = "--param") -> dict[
     result: dict[str, Any] = {}
     for item in items or []:
         name, separator, value = item.partition("=")
-        if not separator or not name.strip() or not value.strip():
-            raise InvalidInput.for_field(option, item, "must be NAME=VALUE")
+        if not separator or not name.strip().isidentifier() or not value.strip():
+            raise InvalidInput.for_field(option, item, "must be NAME=VALUE (e.g. fast=5)")
         result[name.strip()] = parse_value(value)
     return result
 

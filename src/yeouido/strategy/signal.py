@@ -8,9 +8,11 @@ vectorized backtest and parameter sweeps run. Both paths size and fill orders by
 rules, so they produce the same trades (the test suite checks it for the examples).
 
 Sizing (both modes): an entry on a bar's close, when flat with no open order, buys with
-``min(buying power, floor(equity × weight))`` the largest quantity whose cost at that close
-(commission and fees included) fits; ``weight`` is :attr:`SignalStrategy.weight` or
-``1 / len(symbols)``. An exit sells the whole position. Both are market orders.
+``min(buying power, floor(equity × weight))`` the largest quantity whose cost at the price a
+market buy reserves (:meth:`~yeouido.strategy.Context.buy_reserve_price`: that close in a
+backtest, the upper limit at the paper broker) fits, commission and fees included; ``weight``
+is :attr:`SignalStrategy.weight` or ``1 / len(symbols)``. An exit sells the whole position.
+Both are market orders.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ class SignalStrategy(Strategy):
         (or when the budget buys nothing)."""
         if ctx.quantity(code) or ctx.open_orders(code):
             return None
-        price = ctx.last_price(code)
+        price = ctx.buy_reserve_price(code)
         if price is None or price <= 0:
             return None
         budget = min(ctx.buying_power, int(ctx.equity * self.entry_weight(len(ctx.symbols))))

@@ -1,0 +1,259 @@
+"""``yeouido run STRATEGY_FILE --broker paper|kis``: run a strategy live until stopped.
+
+The strategy file is the same one ``yeouido backtest`` takes. With ``--broker paper`` the
+simulated market runs in this process (the strategy's symbols, at ``--speed``; its paper
+account, ``--account``, defaults to ``run`` and persists under the user data directory), or
+``--service URL`` (or ``$YEOUIDO_PAPER_URL``) uses a running ``yeouido paper serve``. With
+``--broker kis`` the credentials come from ``YEOUIDO_KIS_APP_KEY``, ``YEOUIDO_KIS_APP_SECRET``,
+``YEOUIDO_KIS_ACCOUNT``, ``YEOUIDO_KIS_HTS_ID`` or the keyring, as for the other ``--broker
+kis`` commands; ``--env`` defaults to ``mock`` (모의투자): real money needs ``--env real``.
+
+Ctrl-C (or SIGTERM) stops cleanly: ``on_stop`` runs, ``--cancel-on-stop`` cancels the open
+orders, the broker is closed and a summary is printed. Exit code 0 after a clean stop, 1 when
+the strategy raised, 2 for bad input or a broker that cannot be reached.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from yeouido.cli.output import console, print_json, reported_errors
+from yeouido.model.errors import InvalidInput
+from yeouido.strategy.loader import parse_assignments
+
+EXIT_STRATEGY_FAILED = 1
+PAPER_URL_VARIABLE = "YEOUIDO_PAPER_URL"
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """``NAME=VALUE`` with the value read as an int, else a float, else kept as text."""
+    ((name, value),) = parse_assignments([text], "param").items()
+    return name, value
+
+
+def parse_params(texts: list[str]) -> dict[str, Any]:
+    """Every ``--param`` as a dict (a name given twice keeps the last value)."""
+    return dict(parse_param(text) for text in texts)
+
+
+def parse_symbols(text: str | None) -> list[str] | None:
+    """``005930,069500`` as a list (``None`` when not given)."""
+    if text is None:
+        return None
+    return [code.strip() for code in text.split(",") if code.strip()]
+
+
+def _clock(text: str, field: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput.for_field(field, text, "use HH:MM or HH:MM:SS") from None
+
+
+def broker_options(
+    broker: str,
+    symbols: list[str] | None,
+    *,
+    service: str | None,
+    account: str | None,
+    speed: float,
+    seed: int,
+    cash: int,
+    reset: bool,
+    start: str | None,
+    env: str,
+    base_url: str | None,
+    ws_url: str | None,
+) -> dict[str, Any]:
+    """The ``yeouido.connect`` options of ``broker`` from the command's options."""
+    if broker == "paper":
+        if service:
+            return {"service": service, "account": account or "default"}
+        if speed <= 0:
+            raise InvalidInput.for_field("speed", speed, "must be > 0 (simulated s per wall s)")
+        options: dict[str, Any] = {
+            "account": account or "run",
+            "speed": speed,
+            "seed": seed,
+            "cash": cash,
+            "reset": reset,
+        }
+        if symbols:
+            options["codes"] = symbols
+        if start is not None:
+            options["start"] = _clock(start, "start")
+        return options
+    if broker == "kis":
+        if env not in ("real", "mock"):
+            raise InvalidInput.for_field("env", env, "must be real or mock")
+        options = {"env": env}
+        if base_url:
+            options["base_url"] = base_url
+        if ws_url:
+            options["ws_url"] = ws_url
+        return options
+    from yeouido.brokers.registry import available
+
+    if broker not in available():
+        raise InvalidInput.for_field("broker", broker, f"one of {', '.join(available())}")
+    return {}
+
+
+class _StderrHandler(logging.Handler):
+    """Log lines to whatever ``sys.stderr`` is when they are written."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def _setup_logging(verbose: bool) -> None:
+    """The runtime's log (and the brokers') on stderr, secrets masked."""
+    from yeouido.net.secrets import install_log_masking
+
+    logger = logging.getLogger("yeouido")
+    if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", datefmt="%H:%M:%S")
+        )
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    install_log_masking(logger)
+
+
+def run(
+    strategy_file: Path = typer.Argument(..., help="Python file defining the strategy."),
+    broker: str = typer.Option("paper", "--broker", help="paper or kis."),
+    strategy_name: str | None = typer.Option(
+        None, "--strategy", help="Class to run when the file defines several."
+    ),
+    symbols: str | None = typer.Option(
+        None, "--symbols", help="Codes to trade, comma-separated (default: the strategy's)."
+    ),
+    interval: str | None = typer.Option(
+        None, "--interval", help="Bar interval: 1m, 3m, 5m, 10m, 15m, 30m, 60m or 1d."
+    ),
+    params: list[str] | None = typer.Option(
+        None, "--param", help="A strategy parameter NAME=VALUE (repeat for more)."
+    ),
+    duration: float | None = typer.Option(
+        None, "--duration", help="Stop after this many (wall) seconds."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="Stop at this market time (HH:MM) or at the close ('close')."
+    ),
+    cancel_on_stop: bool = typer.Option(
+        False, "--cancel-on-stop", help="Cancel the strategy's open orders when stopping."
+    ),
+    warmup: int = typer.Option(200, "--warmup", help="Bars of history to load first."),
+    service: str | None = typer.Option(
+        None,
+        "--service",
+        help=f"Paper service URL (default: an in-process market; or ${PAPER_URL_VARIABLE}).",
+    ),
+    account: str | None = typer.Option(
+        None, "--account", help="Paper account (default run; 'default' with --service)."
+    ),
+    speed: float = typer.Option(
+        1.0, "--speed", help="In-process paper market: simulated seconds per wall second."
+    ),
+    seed: int = typer.Option(0, "--seed", help="In-process paper market: its seed."),
+    cash: int = typer.Option(
+        100_000_000, "--cash", help="In-process paper market: cash of a new account (KRW)."
+    ),
+    reset: bool = typer.Option(
+        False, "--reset", help="In-process paper market: start the account again with --cash."
+    ),
+    start: str | None = typer.Option(
+        None, "--start", help="In-process paper market: simulated start time (default 09:00:30)."
+    ),
+    env: str = typer.Option("mock", "--env", help="KIS environment: mock (default) or real."),
+    base_url: str | None = typer.Option(None, "--base-url", help="KIS REST base URL."),
+    ws_url: str | None = typer.Option(None, "--ws-url", help="KIS websocket URL."),
+    verbose: bool = typer.Option(False, "--verbose", help="Log more."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Run a strategy on the paper market or a broker until Ctrl-C, --duration or --until;
+    print its orders, fills and positions at the end."""
+    from yeouido.strategy.loader import load_strategy
+    from yeouido.strategy.runtime import parse_until, run_live
+
+    _setup_logging(verbose)
+    with reported_errors(as_json):
+        codes = parse_symbols(symbols)
+        values = parse_params(params or [])
+        if service is None and broker == "paper":
+            service = os.environ.get(PAPER_URL_VARIABLE) or None
+        options = broker_options(
+            broker,
+            codes,
+            service=service,
+            account=account,
+            speed=speed,
+            seed=seed,
+            cash=cash,
+            reset=reset,
+            start=start,
+            env=env,
+            base_url=base_url,
+            ws_url=ws_url,
+        )
+        until_value = parse_until(until) if until is not None else None
+        strategy_class = load_strategy(strategy_file, strategy_name)
+        strategy = strategy_class(**values)
+        if codes is None and not strategy_class.symbols:
+            raise InvalidInput.for_field(
+                "symbols", "", f"{strategy_class.__name__} names none: give --symbols"
+            )
+        if broker == "paper" and not service and "codes" not in options:
+            options["codes"] = list(strategy_class.symbols)
+        summary = run_live(
+            strategy,
+            broker,
+            symbols=codes,
+            interval=interval,
+            broker_options=options,
+            duration=duration,
+            until=until_value,
+            cancel_on_stop=cancel_on_stop,
+            warmup=warmup,
+        )
+    if as_json:
+        print_json(summary.to_dict())
+    else:
+        _render(summary)
+    if not summary.ok:
+        raise typer.Exit(EXIT_STRATEGY_FAILED)
+
+
+def _render(summary: Any) -> None:
+    from yeouido.cli.trading import render_fills, render_orders, render_positions
+
+    ended = f" at {summary.ended:%H:%M:%S}" if summary.ended is not None else ""
+    console.print(
+        f"[bold]{summary.strategy}[/] on {summary.broker} ({summary.mode}), "
+        f"{', '.join(summary.symbols)} {summary.interval}: stopped ({summary.stop_reason})"
+        f"{ended}; {summary.bars:,} bars, {summary.trades:,} trades, "
+        f"{summary.reconnects} reconnects"
+    )
+    if summary.error is not None:
+        console.print(f"[bold red]strategy error[/] {summary.error}", highlight=False)
+    render_orders(summary.orders)
+    render_fills(summary.fills)
+    render_positions(summary.positions)
+    if summary.balance is not None:
+        console.print(
+            f"cash {summary.balance.cash:,}  D+2 {summary.balance.settlement_d2:,}  "
+            f"buying power {summary.balance.buying_power:,}"
+        )

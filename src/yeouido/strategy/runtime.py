@@ -1,0 +1,1113 @@
+"""The live runtime: one strategy on the paper market or a broker until it is stopped.
+
+``yeouido run examples/golden_cross.py --broker paper`` (or :func:`run_live`) runs a
+:class:`~yeouido.strategy.base.Strategy` unchanged against a broker:
+
+1. connect (``yeouido.connect``): the broker's start reconciles its order journal with the
+   account, and the log says what that found;
+2. warm up: the last bars of each symbol from the broker (``broker.bars``; minute intervals
+   longer than 1m are made from 1-minute bars), which become the history — the forming bar
+   is not history, it goes on with the live trades;
+3. ``strategy.on_start(ctx)``; the indicators it creates are then fed the warm-up bars, so
+   they are ready as if the strategy had run through them;
+4. trades of the symbols (``on_market(..., kinds=("trades",))``) and order events
+   (``on_order``) are queued by the broker's thread, and one runtime thread dispatches
+   everything in order: ``on_trade`` for each trade, ``on_bar`` for each completed bar (after
+   feeding ``ctx.indicators``), ``on_order`` for each status change and ``on_fill`` for each
+   fill — once per fill, by its trade id, across reconnects —, and scheduled jobs when the
+   market time passes their time on a trading day.
+
+When the broker connection fails (:class:`~yeouido.model.errors.ConnectionFailed`,
+:class:`~yeouido.model.errors.CircuitOpen`, or the market stream stops) the runtime closes
+it, backs off with jitter, connects again (which reconciles), subscribes again and catches up
+on the fills and status changes it missed — without calling ``on_start`` again and without
+losing or repeating a fill. It stops on :meth:`LiveRuntime.stop` (SIGINT or SIGTERM with
+:func:`run_live`), after ``duration`` wall seconds, or when the market time reaches ``until``
+(``"close"``: once the regular session's closing auction has printed). Stopping runs
+``on_stop``, optionally cancels the strategy's open orders, closes the broker and returns a
+:class:`RunSummary`. An exception raised by a strategy callback is logged with its traceback
+and stops the run the same way (no further callback runs except ``on_stop``).
+
+The market time (``ctx.now``) is the paper market's simulated clock in-process, the paper
+service's clock for ``yeouido paper serve``, and the Seoul wall clock at a broker (moved to
+the trades' time when the first trade shows a different clock, as with a simulated sandbox).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import signal
+import threading
+import time as wall
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from types import FrameType
+from typing import Any
+
+import pandas as pd
+
+from yeouido.brokers.base import AsyncBroker, MarketEvent, OrderEvent
+from yeouido.brokers.sync import Broker
+from yeouido.krx.costs import CostModel
+from yeouido.model.account import Balance, Fill, Position
+from yeouido.model.errors import (
+    BrokerError,
+    CircuitOpen,
+    ConnectionFailed,
+    InvalidInput,
+    NotSupported,
+    YeouidoError,
+)
+from yeouido.model.market_data import Bar, Trade
+from yeouido.model.orders import Order
+from yeouido.model.time import SEOUL, now_seoul
+from yeouido.net.retry import RetryPolicy
+from yeouido.net.secrets import install_log_masking
+from yeouido.strategy.base import INTERVALS, Strategy
+from yeouido.strategy.live_bars import (
+    DAILY,
+    DAILY_CLOSE_GRACE,
+    INTERVAL_MINUTES,
+    BarBuilder,
+    aggregate,
+    bar_close_time,
+    regular_session,
+)
+from yeouido.strategy.live_context import LiveContext, order_version, snapshot
+
+log = logging.getLogger("yeouido.run")
+
+DEFAULT_RECONNECT = RetryPolicy(attempts=1_000_000, base=0.5, factor=2.0, cap=30.0, floor=0.1)
+"""Waits between reconnect attempts: 0.5 s growing to 30 s, jittered; until stopped."""
+POLL_SECONDS = 0.05
+"""Wall seconds the runtime thread waits for an event before looking at the clock."""
+TICK_SECONDS = 0.1
+"""Wall seconds between two looks at the clock when events keep coming."""
+SERVICE_CLOCK_SECONDS = 1.0
+"""Wall seconds between two readings of the paper service's clock."""
+SILENCE_SECONDS = 30.0
+"""Wall seconds without any event after which a broker is asked something to check it."""
+JOB_GRACE = timedelta(minutes=1)
+"""A job first seen more than this after its time today waits for its next day."""
+DRAIN_SECONDS = 2.0
+CANCEL_WAIT_SECONDS = 5.0
+WALL_CLOCK_DELAY = timedelta(seconds=2)
+"""How long after a bar's end its timer fires when the clock is not the market's own."""
+MAX_CLOCK_SKEW = timedelta(minutes=2)
+
+
+class _StrategyFailed(Exception):
+    """A strategy callback raised: the run stops."""
+
+
+@dataclass(frozen=True, slots=True)
+class _TradeItem:
+    trade: Trade
+
+
+@dataclass(frozen=True, slots=True)
+class _OrderItem:
+    event: OrderEvent
+
+
+_WAKE = object()
+
+
+# -- time -------------------------------------------------------------------------------
+class MarketClock:
+    """The market's time as the strategy sees it: never goes back.
+
+    ``source`` gives the time; with ``follow_trades`` the clock also moves forward to the
+    time of any trade stamped later than it, and the first trade whose time is more than
+    :data:`MAX_CLOCK_SKEW` away from it sets an offset (a simulated sandbox's clock).
+    """
+
+    def __init__(self, source: Callable[[], datetime], *, follow_trades: bool) -> None:
+        self._source = source
+        self.follow_trades = follow_trades
+        self._offset = timedelta(0)
+        self._last: datetime | None = None
+        self._synced = not follow_trades
+
+    def set_source(self, source: Callable[[], datetime], *, follow_trades: bool) -> None:
+        """Read the time from ``source`` from now on (after a reconnect)."""
+        self._source = source
+        self.follow_trades = follow_trades
+
+    def raw(self) -> datetime:
+        """The source's time with the offset, without the never-back rule."""
+        try:
+            moment = self._source()
+        except YeouidoError:
+            moment = self._last or now_seoul()
+        return (moment + self._offset).astimezone(SEOUL)
+
+    def now(self) -> datetime:
+        """The current market time (aware, Seoul)."""
+        moment = self.raw()
+        if self._last is not None and moment < self._last:
+            return self._last
+        self._last = moment
+        return moment
+
+    def observe(self, moment: datetime) -> None:
+        """A trade stamped ``moment`` was seen."""
+        if not self.follow_trades:
+            return
+        current = self.raw()
+        if not self._synced:
+            self._synced = True
+            if abs(moment - current) > MAX_CLOCK_SKEW:
+                self._offset += moment - current
+                self._last = None
+                skew = (moment - current).total_seconds()
+                log.info(
+                    "the trades' clock is %+.0f s from this machine's: market time follows the "
+                    "trades",
+                    skew,
+                )
+            return
+        if moment > current:
+            self._offset += moment - current
+
+    def restart(self) -> None:
+        """Forget the last time given (the market started a new session behind it)."""
+        self._last = None
+
+
+class ServiceTime:
+    """The paper service's simulated clock, read every so often and run on in between at
+    the service's speed."""
+
+    def __init__(self, fetch: Callable[[], Any]) -> None:
+        self._fetch = fetch
+        self._base = now_seoul()
+        self._speed = 0.0
+        self._at = wall.monotonic()
+        self.refreshed = 0.0
+
+    def refresh(self) -> None:
+        """Ask the service for its time (raises :class:`ConnectionFailed` when it is gone)."""
+        data = self._fetch()
+        if not isinstance(data, Mapping) or "now" not in data:
+            raise ConnectionFailed("the paper service gave no status", field="service")
+        self._base = datetime.fromisoformat(str(data["now"])).astimezone(SEOUL)
+        self._speed = float(data.get("speed") or 0.0)
+        self._at = wall.monotonic()
+        self.refreshed = self._at
+
+    def __call__(self) -> datetime:
+        return self._base + timedelta(seconds=(wall.monotonic() - self._at) * self._speed)
+
+
+def parse_until(text: str) -> time | str:
+    """``"HH:MM"``/``"HH:MM:SS"`` (Seoul market time) or ``"close"``."""
+    value = text.strip().lower()
+    if value == "close":
+        return "close"
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput.for_field("until", text, "use HH:MM, HH:MM:SS or close") from None
+
+
+# -- the summary --------------------------------------------------------------------------
+@dataclass(slots=True)
+class RunSummary:
+    """What a run did: its orders, fills and the account at the end."""
+
+    strategy: str
+    broker: str
+    mode: str
+    symbols: tuple[str, ...]
+    interval: str
+    started: datetime | None = None
+    ended: datetime | None = None
+    stop_reason: str = ""
+    error: str | None = None
+    on_start_ran: bool = False
+    on_stop_ran: bool = False
+    reconnects: int = 0
+    trades: int = 0
+    bars: int = 0
+    late_trades: int = 0
+    duplicate_fills: int = 0
+    recovered_fills: int = 0
+    orders: list[Order] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
+    balance: Balance | None = None
+    messages: list[tuple[datetime, str]] = field(default_factory=list)
+    broker_closed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the run ended without a strategy error."""
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly description (``--json``)."""
+        from yeouido.brokers.paper.wire import encode
+
+        data: dict[str, Any] = encode(self)
+        data["messages"] = [
+            {"time": moment.isoformat(), "message": text} for moment, text in self.messages
+        ]
+        data["ok"] = self.ok
+        return data
+
+
+# -- the runtime --------------------------------------------------------------------------
+def _bar_values(bar: Bar) -> tuple[float, float, float, float, float, float]:
+    return (
+        float(bar.open),
+        float(bar.high),
+        float(bar.low),
+        float(bar.close),
+        float(bar.volume),
+        float(bar.time.astimezone(SEOUL).date().toordinal()),
+    )
+
+
+def _frame_bars(frame: pd.DataFrame | None, code: str, interval: str) -> list[Bar]:
+    if frame is None or frame.empty:
+        return []
+    index = pd.DatetimeIndex(frame.index)
+    if index.tz is None:
+        index = index.tz_localize(SEOUL)
+    columns = [frame[name].to_numpy() for name in ("open", "high", "low", "close", "volume")]
+    bars = []
+    for position, moment in enumerate(index):
+        o, h, low, c, v = (int(column[position]) for column in columns)
+        bars.append(Bar(code, moment.to_pydatetime().astimezone(SEOUL), o, h, low, c, v, interval))
+    return bars
+
+
+def _is_trading_day(day: date) -> bool:
+    from yeouido.krx.calendar import is_trading_day
+
+    try:
+        return is_trading_day(day)
+    except YeouidoError:
+        return day.weekday() < 5
+
+
+def _previous_trading_day(day: date) -> date | None:
+    from yeouido.krx.calendar import previous_trading_day
+
+    try:
+        return previous_trading_day(day)
+    except YeouidoError:
+        return None
+
+
+def _stream_alive(broker: AsyncBroker) -> bool:
+    """Whether the broker's push stream still runs, where the broker lets that be seen."""
+    connected = getattr(broker, "connected", None)
+    if isinstance(connected, bool):
+        return connected
+    reader = getattr(broker, "_reader", None)  # the paper service client's websocket reader
+    if isinstance(reader, asyncio.Future):
+        return not reader.done()
+    return True
+
+
+def check_symbols(symbols: Iterable[str]) -> tuple[str, ...]:
+    """The symbols as a tuple of listed KRX codes, in order and without repeats; raises
+    :class:`InvalidInput` naming ``symbols`` otherwise."""
+    from yeouido.krx.master import default_master
+
+    master = default_master()
+    result: list[str] = []
+    for raw in symbols:
+        code = str(raw).strip()
+        if not code:
+            continue
+        if code not in master:
+            raise InvalidInput.for_field("symbols", code, "not a listed KRX instrument code")
+        if code not in result:
+            result.append(code)
+    if not result:
+        raise InvalidInput.for_field(
+            "symbols", "", "give the codes to trade (--symbols) or set symbols on the strategy"
+        )
+    return tuple(result)
+
+
+class LiveRuntime:
+    """Runs ``strategy`` on broker ``broker`` (a registry name: ``paper``, ``kis``) with
+    ``broker_options`` for :func:`yeouido.connect`; see the module documentation.
+
+    ``symbols`` default to the strategy's; ``interval`` to its ``interval``; ``warmup`` is how
+    many bars of history to load per symbol (0: none); ``duration`` wall seconds and
+    ``until`` (a market time of day, or ``"close"``) bound the run; ``cancel_on_stop`` cancels
+    the strategy's open orders when it stops. ``connector`` replaces
+    :func:`yeouido.connect` (it must return a connected :class:`~yeouido.brokers.sync.Broker`).
+    :meth:`run` blocks until the run ends; :meth:`stop` may be called from any thread.
+    """
+
+    def __init__(
+        self,
+        strategy: Strategy,
+        broker: str = "paper",
+        *,
+        symbols: Iterable[str] | None = None,
+        interval: str | None = None,
+        broker_options: Mapping[str, Any] | None = None,
+        duration: float | None = None,
+        until: time | str | None = None,
+        cancel_on_stop: bool = False,
+        warmup: int = 200,
+        reconnect: RetryPolicy = DEFAULT_RECONNECT,
+        connector: Callable[..., Broker] | None = None,
+    ) -> None:
+        if not isinstance(strategy, Strategy):
+            raise InvalidInput.for_field("strategy", repr(strategy), "must be a Strategy instance")
+        self.strategy = strategy
+        self.broker_name = broker
+        self.broker_options = dict(broker_options or {})
+        self.symbols = check_symbols(symbols if symbols is not None else strategy.symbols)
+        self.interval = interval or type(strategy).interval
+        if self.interval not in INTERVALS:
+            raise InvalidInput.for_field(
+                "interval", self.interval, f"must be one of {', '.join(INTERVALS)}"
+            )
+        if duration is not None and duration <= 0:
+            raise InvalidInput.for_field("duration", duration, "must be > 0 seconds")
+        if isinstance(until, str):
+            until = parse_until(until)
+        self.duration = duration
+        self.until = until
+        self.cancel_on_stop = cancel_on_stop
+        if warmup < 0:
+            raise InvalidInput.for_field("warmup", warmup, "must be >= 0")
+        self.warmup = warmup
+        self.reconnect_policy = reconnect
+        if connector is None:
+            from yeouido.brokers.sync import connect
+
+            connector = connect
+        self._connector = connector
+        self.ctx: LiveContext | None = None
+        self.summary = RunSummary(
+            strategy=type(strategy).__name__,
+            broker=broker,
+            mode="paper" if broker == "paper" else "live",
+            symbols=self.symbols,
+            interval=self.interval,
+        )
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._stop_requested = False
+        self._stop_reason: str | None = None
+        self._started = False
+        self._broker: Broker | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._clock: MarketClock | None = None
+        self._service_time: ServiceTime | None = None
+        self._in_process = False
+        self._builder = BarBuilder(self.interval)
+        self._seen_fills: set[str] = set()
+        self._delivered: dict[str, int] = {}
+        self._warmup_bars: dict[str, list[Bar]] = {}
+        self._seen_jobs: set[int] = set()
+        self.failure: BaseException | None = None
+        """The exception a strategy callback raised, when one did."""
+        self._callbacks_open = False
+        self._last_event = wall.monotonic()
+        self._deadline: float | None = None
+        self._until_at: datetime | None = None
+        self._ran = False
+
+    # -- control ------------------------------------------------------------------------
+    @property
+    def stopping(self) -> bool:
+        """Whether the run was asked to stop (or has stopped)."""
+        return self._stop_requested
+
+    @property
+    def reconnects(self) -> int:
+        """How many times the broker connection was made again."""
+        return self.summary.reconnects
+
+    def stop(self, reason: str = "requested") -> None:
+        """Ask the run to stop (thread-safe; the first reason given is kept)."""
+        self.stop_soon(reason)
+        self._queue.put(_WAKE)
+
+    def stop_soon(self, reason: str = "requested") -> None:
+        """Ask the run to stop without taking any lock (safe in a signal handler); the
+        runtime notices within :data:`POLL_SECONDS`."""
+        if self._stop_reason is None:
+            self._stop_reason = reason
+        self._stop_requested = True
+
+    def _sleep(self, seconds: float) -> bool:
+        """Sleep up to ``seconds``; returns early (true) when a stop is requested."""
+        deadline = wall.monotonic() + seconds
+        while not self._stop_requested:
+            left = deadline - wall.monotonic()
+            if left <= 0:
+                return False
+            wall.sleep(min(left, POLL_SECONDS))
+        return True
+
+    def request_reconnect(self, reason: str = "requested") -> None:
+        """Make the run drop its broker connection and connect again (thread-safe)."""
+        self._queue.put(ConnectionFailed(f"reconnect {reason}", field="broker"))
+
+    @property
+    def broker(self) -> Broker | None:
+        """The connected broker (``None`` between connections and after the run)."""
+        return self._broker
+
+    # -- the run -------------------------------------------------------------------------
+    def run(self) -> RunSummary:
+        """Connect, start the strategy and dispatch until stopped; returns the summary.
+
+        Errors of the first connection (bad credentials, unknown symbols, an unreachable
+        broker) are raised; after that the run ends by stopping, and the summary's ``error``
+        tells a strategy's exception (or a broker error reconnecting cannot cure).
+        """
+        if self._ran:
+            raise InvalidInput.for_field("runtime", "run", "a LiveRuntime runs once")
+        self._ran = True
+        install_log_masking(logging.getLogger("yeouido"))
+        if self.duration is not None:
+            self._deadline = wall.monotonic() + self.duration
+        try:
+            self._connect_first()
+            self._start_strategy()
+            self._loop()
+        except _StrategyFailed:
+            pass
+        except KeyboardInterrupt:
+            self.stop("interrupted")
+        finally:
+            self._shutdown()
+        return self.summary
+
+    def _connect_first(self) -> None:
+        broker = self._open()
+        self._broker = broker
+        clock_source, follow, delay = self._clock_source(broker)
+        self._clock = MarketClock(clock_source, follow_trades=follow)
+        self._builder.delay = delay
+        ab = broker.async_broker
+        mode = "paper" if broker.name == "paper" or getattr(ab, "env", None) == "mock" else "live"
+        office = getattr(ab, "office", None)
+        cost_model = getattr(office, "cost_model", None)
+        self.summary.mode = mode
+        ctx = LiveContext(
+            broker,
+            self.symbols,
+            mode=mode,
+            clock=self._clock.now,
+            cost_model=cost_model if isinstance(cost_model, CostModel) else None,
+        )
+        ctx.log_sink = self._strategy_message
+        self.ctx = ctx
+        for code in self.symbols:
+            try:
+                ctx.instrument(code)
+            except (ConnectionFailed, CircuitOpen):
+                raise
+            except YeouidoError as error:
+                raise InvalidInput.for_field(
+                    "symbols", code, f"unknown to the {broker.name} broker ({error.message})"
+                ) from None
+        self._seen_fills = {fill.trade_id for fill in broker.fills()}
+        for order in broker.orders(open_only=True):
+            if order.code in self.symbols:
+                ctx.adopt(order)
+                self._delivered[order.order_id] = order_version(order)[0]
+        frames, snapshot_time = self._subscribe(broker, warm_up=self.warmup > 0)
+        self._load_warmup(frames, snapshot_time)
+        now = self._clock.now()
+        self.summary.started = now
+        if isinstance(self.until, time):
+            self._until_at = datetime.combine(now.date(), self.until, tzinfo=SEOUL)
+        elif self.until == "close":
+            self._until_at = regular_session(now.date())[1] + DAILY_CLOSE_GRACE
+
+    def _open(self) -> Broker:
+        broker = self._connector(self.broker_name, **self.broker_options)
+        report = getattr(broker.async_broker, "report", None)
+        if report is not None:
+            log.info("connected to %s; %s", broker.name, report)
+        else:
+            log.info("connected to %s (its start reconciled the account)", broker.name)
+        return broker
+
+    def _clock_source(self, broker: Broker) -> tuple[Callable[[], datetime], bool, timedelta]:
+        from yeouido.brokers.paper.broker import PaperBroker
+
+        ab = broker.async_broker
+        self._in_process = isinstance(ab, PaperBroker)
+        self._service_time = None
+        if isinstance(ab, PaperBroker):
+            return (lambda: ab.now), False, timedelta(0)
+        connection = getattr(ab, "connection", None)
+        if broker.name == "paper" and connection is not None and hasattr(connection, "call"):
+            service_time = ServiceTime(lambda: broker.run(connection.call("GET", "/v1/status")))
+            service_time.refresh()
+            self._service_time = service_time
+            return service_time, True, timedelta(seconds=1)
+        return now_seoul, True, WALL_CLOCK_DELAY
+
+    def _subscribe(
+        self, broker: Broker, *, warm_up: bool
+    ) -> tuple[dict[str, pd.DataFrame | None], datetime]:
+        """Subscribe to trades and order events and (the first time) read the warm-up bars,
+        in one go on the broker's loop so that no trade falls between the two."""
+        ab = broker.async_broker
+        items = self._queue
+        clock = self._clock
+        assert clock is not None
+        codes = list(self.symbols)
+        source = DAILY if self.interval == DAILY else "1m"
+        minutes = INTERVAL_MINUTES.get(self.interval, 1)
+
+        def on_market(event: MarketEvent) -> None:
+            if isinstance(event, Trade):
+                items.put(_TradeItem(event))
+
+        def on_order(event: OrderEvent) -> None:
+            if event.order is not None:
+                event = OrderEvent(
+                    event.order_id,
+                    event.code,
+                    event.time,
+                    event.status,
+                    event.previous,
+                    event.fill,
+                    event.reason,
+                    snapshot(event.order),
+                )
+            items.put(_OrderItem(event))
+
+        async def subscribe() -> tuple[
+            list[Callable[[], None]], dict[str, pd.DataFrame | None], datetime
+        ]:
+            unsubscribe = [ab.on_order(on_order)]
+            unsubscribe.append(ab.on_market(codes, on_market, kinds=("trades",)))
+            moment = clock.raw()
+            frames: dict[str, pd.DataFrame | None] = {}
+            if not warm_up:
+                return unsubscribe, frames, moment
+            if source == DAILY:
+                start = moment - timedelta(days=int(self.warmup * 1.5) + 10)
+            else:
+                start = moment - timedelta(minutes=(self.warmup + 1) * minutes)
+            for code in codes:
+                try:
+                    frames[code] = await ab.bars(code, source, start=start)
+                except NotSupported as error:
+                    log.info("warm-up: %s has no %s bars (%s)", broker.name, source, error.message)
+                    frames[code] = None
+                except (ConnectionFailed, CircuitOpen):
+                    raise
+                except BrokerError as error:
+                    log.warning("warm-up: no %s bars of %s: %s", source, code, error)
+                    frames[code] = None
+            return unsubscribe, frames, moment
+
+        unsubscribe, frames, moment = broker.run(subscribe())
+        self._unsubscribe = unsubscribe
+        return frames, moment
+
+    def _load_warmup(self, frames: Mapping[str, pd.DataFrame | None], moment: datetime) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        source = DAILY if self.interval == DAILY else "1m"
+        counts = []
+        for code in self.symbols:
+            bars = _frame_bars(frames.get(code), code, source)
+            if self.interval not in (DAILY, "1m"):
+                bars = aggregate(bars, self.interval)
+            done = [
+                bar
+                for bar in bars
+                if bar_close_time(bar.time, self.interval) + self._builder.delay <= moment
+            ]
+            forming = bars[len(done) :]
+            done = done[-self.warmup :] if self.warmup else []
+            for bar in done:
+                ctx.add_bar(bar)
+                self._builder.mark_emitted(code, bar.time)
+            if forming:
+                self._builder.seed(forming[-1])
+                ctx.note_price(code, forming[-1].close)
+            self._warmup_bars[code] = done
+            counts.append(f"{code} {len(done)}")
+        if frames:
+            log.info("warm-up (%s bars): %s", self.interval, ", ".join(counts))
+
+    def _start_strategy(self) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        self._started = True
+        self._callbacks_open = True
+        log.info(
+            "starting %r on %s (%s mode) for %s, %s bars",
+            self.strategy,
+            self.broker_name,
+            ctx.mode,
+            ", ".join(self.symbols),
+            self.interval,
+        )
+        self._call("on_start", self.strategy.on_start)
+        self.summary.on_start_ran = True
+        for bars in self._warmup_bars.values():
+            for bar in bars:
+                self._feed(bar)
+        self._warmup_bars.clear()
+        log.info("strategy started at %s market time", f"{ctx.now:%Y-%m-%d %H:%M:%S}")
+
+    def _loop(self) -> None:
+        last_tick = 0.0
+        while not self._stop_requested:
+            try:
+                try:
+                    item: object | None = self._queue.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    item = None
+                if isinstance(item, ConnectionFailed):
+                    raise item
+                if item is not None:
+                    self._handle(item)
+                moment = wall.monotonic()
+                if item is None or moment - last_tick >= TICK_SECONDS:
+                    last_tick = moment
+                    self._tick()
+            except (ConnectionFailed, CircuitOpen) as error:
+                self._reconnect(error)
+
+    # -- dispatch --------------------------------------------------------------------------
+    def _handle(self, item: object) -> None:
+        if isinstance(item, _TradeItem):
+            self._on_trade(item.trade)
+        elif isinstance(item, _OrderItem):
+            self._on_order_event(item.event)
+
+    def _on_trade(self, trade: Trade) -> None:
+        ctx, clock = self.ctx, self._clock
+        assert ctx is not None and clock is not None
+        self._last_event = wall.monotonic()
+        self.summary.trades += 1
+        clock.observe(trade.time)
+        for bar in self._builder.add(trade):
+            self._dispatch_bar(bar)
+        ctx.note_trade(trade)
+        self._call("on_trade", self.strategy.on_trade, trade)
+
+    def _dispatch_bar(self, bar: Bar) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        ctx.add_bar(bar)
+        self.summary.bars += 1
+        self._feed(bar)
+        self._call("on_bar", self.strategy.on_bar, bar)
+
+    def _on_order_event(self, event: OrderEvent) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        self._last_event = wall.monotonic()
+        ctx.observe(event)
+        if event.fill is not None:
+            self._fill_seen(event.fill)
+            return
+        if event.status is None or event.order is None or not ctx.owns(event.order_id):
+            return
+        version = order_version(event.order)[0]
+        if version <= self._delivered.get(event.order_id, 0):
+            return
+        self._delivered[event.order_id] = version
+        self._call("on_order", self.strategy.on_order, event.order)
+
+    def _fill_seen(self, fill: Fill, *, recovered: bool = False) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        if fill.trade_id in self._seen_fills:
+            self.summary.duplicate_fills += 1
+            return
+        self._seen_fills.add(fill.trade_id)
+        if not ctx.owns(fill.order_id):
+            return
+        ctx.invalidate()
+        self.summary.fills.append(fill)
+        if recovered:
+            self.summary.recovered_fills += 1
+            log.info(
+                "recovered fill %s of order %s after reconnecting", fill.trade_id, fill.order_id
+            )
+        self._call("on_fill", self.strategy.on_fill, fill)
+
+    def _call(self, name: str, callback: Callable[..., None], *args: Any) -> None:
+        """Run a strategy callback; a connection error goes to the reconnect logic, any other
+        exception stops the run."""
+        if not self._callbacks_open:
+            return
+        try:
+            callback(self.ctx, *args)
+        except (ConnectionFailed, CircuitOpen):
+            raise
+        except Exception as error:
+            self._fail(name, error)
+
+    def _feed(self, bar: Bar) -> None:
+        """Commit ``bar`` to the strategy's indicators of its code."""
+        ctx = self.ctx
+        assert ctx is not None
+        if not self._callbacks_open:
+            return
+        try:
+            ctx.indicators.feed(bar.code, _bar_values(bar))
+        except Exception as error:
+            self._fail("indicators", error)
+
+    def _fail(self, name: str, error: Exception) -> None:
+        log.error(
+            "the strategy %s raised in %s: %s: %s; stopping",
+            type(self.strategy).__name__,
+            name,
+            type(error).__name__,
+            error,
+            exc_info=error,
+        )
+        self.failure = error
+        self._callbacks_open = False
+        self.summary.error = f"{name}: {type(error).__name__}: {error}"
+        self.stop("error")
+        raise _StrategyFailed(name) from error
+
+    def _strategy_message(self, moment: datetime, message: str) -> None:
+        log.info("[%s] %s: %s", f"{moment:%H:%M:%S}", type(self.strategy).__name__, message)
+
+    # -- time-driven work --------------------------------------------------------------------
+    def _tick(self) -> None:
+        clock = self._clock
+        assert clock is not None
+        service_time = self._service_time
+        if (
+            service_time is not None
+            and wall.monotonic() - service_time.refreshed >= SERVICE_CLOCK_SECONDS
+        ):
+            service_time.refresh()
+        now = clock.now()
+        if self._queue.empty():
+            for bar in self._builder.advance(now):
+                self._dispatch_bar(bar)
+            self._run_jobs(now)
+        self._check_limits(now)
+        self._check_health()
+
+    def _run_jobs(self, now: datetime) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        if not ctx.jobs:
+            return
+        day = now.date()
+        if not _is_trading_day(day):
+            return
+        for job in list(ctx.jobs):
+            if job.cancelled:
+                continue
+            at = datetime.combine(day, job.at, tzinfo=SEOUL)
+            if id(job) not in self._seen_jobs:
+                self._seen_jobs.add(id(job))
+                if now - at > JOB_GRACE:
+                    job.last_run = day  # its time today passed before the run began
+                    continue
+            if now < at or not job.due_on(day, _previous_trading_day(day)):
+                continue
+            job.last_run = day
+            self._call("scheduled job", job.callback)
+
+    def _check_limits(self, now: datetime) -> None:
+        if self._deadline is not None and wall.monotonic() >= self._deadline:
+            self.stop("duration")
+        elif self._until_at is not None and now >= self._until_at:
+            self.stop("until")
+
+    def _check_health(self) -> None:
+        broker = self._broker
+        if broker is None or self._in_process:
+            return
+        if not _stream_alive(broker.async_broker):
+            raise ConnectionFailed(f"the {broker.name} stream stopped", field="broker")
+        if wall.monotonic() - self._last_event > SILENCE_SECONDS:
+            self._last_event = wall.monotonic()
+            broker.balance()
+
+    # -- reconnecting -------------------------------------------------------------------------
+    def _reconnect(self, error: BaseException) -> None:
+        self.summary.reconnects += 1
+        log.warning("lost the %s connection (%s); reconnecting", self.broker_name, _describe(error))
+        self._close_broker()
+        attempt = 0
+        while not self._stop_requested:
+            delay = self.reconnect_policy.delay(min(attempt, 10))
+            attempt += 1
+            if self._sleep(delay):
+                break
+            broker: Broker | None = None
+            try:
+                broker = self._open()
+                self._resume(broker)
+            except (ConnectionFailed, CircuitOpen, TimeoutError, OSError) as failure:
+                log.warning("reconnect attempt %d failed (%s)", attempt, _describe(failure))
+                if broker is not None:
+                    self._broker = broker
+                    self._close_broker()
+                continue
+            except YeouidoError as failure:  # not a connection problem: retrying cannot help
+                log.error("reconnecting to %s failed: %s", self.broker_name, _describe(failure))
+                self.summary.error = f"reconnect: {_describe(failure)}"
+                self.stop("broker error")
+                return
+            log.info("reconnected to %s after %d attempt(s)", self.broker_name, attempt)
+            return
+
+    def _resume(self, broker: Broker) -> None:
+        ctx, clock = self.ctx, self._clock
+        assert ctx is not None and clock is not None
+        self._broker = broker
+        ctx.attach(broker)
+        source, follow, delay = self._clock_source(broker)
+        clock.set_source(source, follow_trades=follow)
+        self._builder.delay = delay
+        before = clock.now()
+        self._subscribe(broker, warm_up=False)
+        if clock.raw() < before - timedelta(minutes=1):
+            log.warning(
+                "the market's clock went back from %s to %s (a new session): bars start again",
+                f"{before:%H:%M:%S}",
+                f"{clock.raw():%H:%M:%S}",
+            )
+            clock.restart()
+            self._builder.reset()
+        self._catch_up(broker)
+
+    def _catch_up(self, broker: Broker) -> None:
+        """Deliver the status changes and fills of the strategy's orders that happened while
+        the connection was down (the broker's start reconciled them)."""
+        ctx = self.ctx
+        assert ctx is not None
+        for known in ctx.orders:
+            if not known.is_open:
+                continue
+            try:
+                current = broker.order(known.order_id)
+            except (ConnectionFailed, CircuitOpen):
+                raise
+            except YeouidoError:
+                continue
+            ctx.adopt(current)
+            version = order_version(current)[0]
+            if version > self._delivered.get(current.order_id, 0):
+                self._delivered[current.order_id] = version
+                self._call("on_order", self.strategy.on_order, snapshot(current))
+        for fill in sorted(broker.fills(), key=lambda item: item.time):
+            if fill.trade_id not in self._seen_fills:
+                self._fill_seen(fill, recovered=True)
+        ctx.invalidate()
+
+    def _close_broker(self) -> None:
+        broker = self._broker
+        self._broker = None
+        if broker is None:
+            return
+        unsubscribe, self._unsubscribe = self._unsubscribe, []
+
+        async def release() -> None:
+            for function in unsubscribe:
+                with contextlib.suppress(Exception):
+                    function()
+
+        with contextlib.suppress(Exception):  # the loop may be gone with the connection
+            broker.run(release())
+        try:
+            broker.close()
+        except Exception as error:
+            log.warning("closing the %s broker failed: %s", broker.name, _describe(error))
+
+    # -- stopping -----------------------------------------------------------------------------
+    def _shutdown(self) -> None:
+        ctx = self.ctx
+        summary = self.summary
+        summary.stop_reason = self._stop_reason or "stopped"
+        if ctx is None or not self._started:
+            self._close_broker()
+            return
+        log.info("stopping (%s)", summary.stop_reason)
+        connected = self._broker is not None
+        try:
+            if connected:
+                self._drain()
+            summary.ended = ctx.now
+            self._stop_strategy()
+            if connected and self.cancel_on_stop:
+                self._cancel_open_orders()
+            if connected:
+                self._collect()
+        except KeyboardInterrupt:
+            log.warning("interrupted while stopping; closing the broker")
+        finally:
+            summary.late_trades = self._builder.late
+            summary.messages = list(ctx.messages)
+            self._close_broker()
+            summary.broker_closed = True
+            log.info(
+                "closed the %s broker: %d orders, %d fills, %d reconnects",
+                self.broker_name,
+                len(summary.orders),
+                len(summary.fills),
+                summary.reconnects,
+            )
+
+    def _drain(self, *, limit: float = DRAIN_SECONDS) -> None:
+        """Handle the events queued before the stop (fills reach ``on_fill`` before
+        ``on_stop``); trades only update the last prices."""
+        ctx = self.ctx
+        assert ctx is not None
+        deadline = wall.monotonic() + limit
+        pending = self._queue.qsize()
+        while pending > 0 and wall.monotonic() < deadline:
+            pending -= 1
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                if isinstance(item, _TradeItem):
+                    ctx.note_trade(item.trade)
+                elif isinstance(item, _OrderItem):
+                    self._on_order_event(item.event)
+            except _StrategyFailed:
+                continue
+            except (ConnectionFailed, CircuitOpen) as error:
+                log.warning("broker unreachable while stopping: %s", _describe(error))
+                return
+
+    def _stop_strategy(self) -> None:
+        if not self.summary.on_start_ran:
+            return
+        self._callbacks_open = False
+        try:
+            self.strategy.on_stop(self.ctx)  # type: ignore[arg-type]
+            self.summary.on_stop_ran = True
+        except Exception as error:
+            log.error("the strategy raised in on_stop: %s", _describe(error), exc_info=error)
+            if self.summary.error is None:
+                self.summary.error = f"on_stop: {type(error).__name__}: {error}"
+
+    def _cancel_open_orders(self) -> None:
+        ctx, broker = self.ctx, self._broker
+        assert ctx is not None and broker is not None
+        try:
+            open_ids = [o.order_id for o in broker.orders(open_only=True) if ctx.owns(o.order_id)]
+        except YeouidoError as error:
+            log.warning("could not list open orders to cancel: %s", _describe(error))
+            return
+        for order_id in open_ids:
+            try:
+                broker.cancel(order_id)
+            except YeouidoError as error:
+                log.warning("could not cancel %s: %s", order_id, _describe(error))
+        deadline = wall.monotonic() + CANCEL_WAIT_SECONDS
+        remaining = list(open_ids)
+        while remaining and wall.monotonic() < deadline:
+            try:
+                remaining = [i for i in remaining if broker.order(i).is_open]
+            except YeouidoError:
+                break
+            if remaining:
+                wall.sleep(0.05)
+        log.info(
+            "cancel on stop: %d open order(s) cancelled%s",
+            len(open_ids) - len(remaining),
+            f", {len(remaining)} still open" if remaining else "",
+        )
+        self._drain(limit=0.5)
+
+    def _collect(self) -> None:
+        ctx, broker = self.ctx, self._broker
+        assert ctx is not None and broker is not None
+        summary = self.summary
+        orders = []
+        for known in ctx.orders:
+            try:
+                orders.append(snapshot(broker.order(known.order_id)))
+            except YeouidoError:
+                orders.append(known)
+        summary.orders = orders
+        try:
+            summary.positions = [p for p in broker.positions() if p.quantity != 0]
+            summary.balance = broker.balance()
+        except YeouidoError as error:
+            log.warning("could not read the account at the end: %s", _describe(error))
+
+
+def _describe(error: BaseException) -> str:
+    return str(error) if isinstance(error, YeouidoError) else f"{type(error).__name__}: {error}"
+
+
+@contextlib.contextmanager
+def stop_on_signals(runtime: LiveRuntime) -> Iterator[None]:
+    """Stop ``runtime`` on SIGINT/SIGTERM (a second signal interrupts the stopping); only
+    in the main thread, elsewhere a no-op."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        if len(received) > 1:
+            raise KeyboardInterrupt
+        runtime.stop_soon(f"signal {signal.Signals(signum).name}")
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def run_live(
+    strategy: Strategy,
+    broker: str = "paper",
+    *,
+    handle_signals: bool = True,
+    **options: Any,
+) -> RunSummary:
+    """Run ``strategy`` on ``broker`` until stopped (Ctrl-C, SIGTERM, ``duration`` or
+    ``until``); returns the :class:`RunSummary`. ``options`` are those of
+    :class:`LiveRuntime`.
+
+    >>> from yeouido.strategy.runtime import run_live       # doctest: +SKIP
+    >>> run_live(MyStrategy(fast=5), "paper", symbols=["005930"],
+    ...          broker_options={"speed": 60}, until="close")  # doctest: +SKIP
+    """
+    runtime = LiveRuntime(strategy, broker, **options)
+    guard = stop_on_signals(runtime) if handle_signals else contextlib.nullcontext()
+    with guard:
+        return runtime.run()
+
+
+__all__ = [
+    "DEFAULT_RECONNECT",
+    "LiveRuntime",
+    "MarketClock",
+    "RunSummary",
+    "ServiceTime",
+    "check_symbols",
+    "parse_until",
+    "run_live",
+    "stop_on_signals",
+]
