@@ -168,3 +168,25 @@ def test_loading_a_file_without_one_strategy_is_refused(tmp_path: Path) -> None:
     empty.write_text("x = 1\n")
     with pytest.raises(yeouido.model.errors.InvalidInput, match="exactly one Strategy"):
         load_strategy(empty)
+
+
+def test_the_cli_sweeps_a_grid(krx_daily_dir: Path) -> None:
+    outcome = CliRunner().invoke(
+        app,
+        [
+            "backtest", str(EXAMPLES / "golden_cross.py"), "--data", str(krx_daily_dir),
+            "--symbols", "005930,069500", "--start", "2012-01-01",
+            "--sweep", "fast=3:7:2", "--sweep", "slow=20,40", "--processes", "1", "--json",
+        ],
+    )  # fmt: skip
+    assert outcome.exit_code == 0, outcome.output
+    data = json.loads(outcome.output)
+    assert data["combinations"] == 6
+    rows = {(row["fast"], row["slow"]): row for row in data["rows"]}
+    assert set(rows) == {(f, s) for f in (3, 5, 7) for s in (20, 40)}
+    single = yeouido.backtest(
+        EXAMPLES / "golden_cross.py", data=krx_daily_dir, symbols="005930,069500",
+        start="2012-01-01", params={"fast": 5, "slow": 40},
+    )  # fmt: skip
+    assert rows[(5, 40)]["final_equity"] == single.stats.final_equity
+    assert rows[(5, 40)]["trades"] == single.stats.trades

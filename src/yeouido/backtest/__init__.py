@@ -7,7 +7,8 @@ a backtest while ``from yeouido.backtest import Result`` still imports names fro
 - :mod:`~yeouido.backtest.engine`: the event-driven engine (any strategy, daily or minute
   bars) with the :mod:`fill model <yeouido.backtest.fills>`;
 - :mod:`~yeouido.backtest.vectorized`: signal strategies as arrays, the same trades;
-- :mod:`~yeouido.backtest.sweep`: parameter sweeps in local processes or on Ray;
+- :mod:`~yeouido.backtest.sweeps`: parameter sweeps (:func:`sweep`) in local processes or
+  on Ray;
 - :mod:`~yeouido.backtest.report`: the self-contained HTML report.
 """
 
@@ -22,8 +23,9 @@ from yeouido.backtest.fills import FillModel
 from yeouido.backtest.metrics import Stats
 from yeouido.backtest.result import Result
 from yeouido.backtest.runner import run_backtest
+from yeouido.backtest.sweeps import SweepResult, sweep
 
-__all__ = ["BacktestEngine", "FillModel", "Result", "Stats", "run_backtest"]
+__all__ = ["BacktestEngine", "FillModel", "Result", "Stats", "SweepResult", "run_backtest", "sweep"]
 
 
 class _CallableModule(types.ModuleType):

@@ -175,23 +175,33 @@ def _run_sweep(
                 "combinations": outcome.combinations,
                 "elapsed": round(outcome.elapsed, 4),
                 "throughput": outcome.throughput,
-                "rows": [_finite(row) for row in table.to_dict("records")],
+                "rows": [
+                    _finite({str(key): value for key, value in row.items()})
+                    for row in table.to_dict("records")
+                ],
             }
         )
         return
     shown = Table(title=f"{outcome.combinations} combinations in {outcome.elapsed:.2f} s")
-    columns = [column for column in table.columns if column not in ("error",)]
+    columns = [*grid, *(name for name in SWEEP_COLUMNS if name in table.columns)]
     for column in columns:
-        shown.add_column(str(column), justify="right")
-    for row in table.head(20).itertuples(index=False):
-        shown.add_row(*(_cell(value) for value in row[: len(columns)]))
+        shown.add_column(SWEEP_HEADERS.get(column, column), justify="right")
+    for row in table.head(20).to_dict("records"):
+        shown.add_row(*(_cell(row[column], column) for column in columns))
     console.print(shown)
     console.print(f"{outcome.throughput:,.0f} bar·params/s")
 
 
-def _cell(value: Any) -> str:
+SWEEP_COLUMNS = ("total_return", "cagr", "max_drawdown", "sharpe", "trades", "win_rate")
+SWEEP_HEADERS = {"total_return": "return", "max_drawdown": "MDD", "win_rate": "win"}
+PERCENT_COLUMNS = frozenset({"total_return", "cagr", "max_drawdown", "win_rate"})
+
+
+def _cell(value: Any, column: str = "") -> str:
     if isinstance(value, float):
-        return "n/a" if math.isnan(value) else f"{value:.4f}"
+        if math.isnan(value):
+            return "n/a"
+        return f"{value * 100:.1f}%" if column in PERCENT_COLUMNS else f"{value:.2f}"
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
