@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from yeouido.data.importers import read_csv_bars
@@ -119,10 +120,12 @@ def _as_frame(value: Any, code: str) -> pd.DataFrame:
 
 
 def _cut(frame: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
-    days = pd.DatetimeIndex(frame.index).tz_convert(SEOUL).date
-    keep = pd.Series(True, index=frame.index)
+    if start is None and end is None:
+        return frame
+    index = pd.DatetimeIndex(frame.index).tz_convert(SEOUL)
+    keep = np.ones(len(index), dtype=np.bool_)
     if start is not None:
-        keep &= days >= start
+        keep &= index >= pd.Timestamp(start, tz=SEOUL)
     if end is not None:
-        keep &= days <= end
-    return frame[keep.to_numpy()]
+        keep &= index < pd.Timestamp(end, tz=SEOUL) + pd.Timedelta(days=1)
+    return frame[keep]

@@ -131,6 +131,8 @@ def normalize_bars(frame: pd.DataFrame, interval: str = "1d") -> pd.DataFrame:
     _check_interval(interval)
     if not isinstance(frame, pd.DataFrame):
         raise InvalidInput.for_field("frame", type(frame).__name__, "must be a pandas DataFrame")
+    if _in_store_shape(frame, interval):
+        return frame
     lowered = {str(column).lower(): column for column in frame.columns}
     missing = [name for name in BAR_FIELDS if name not in lowered]
     if missing:
@@ -169,6 +171,24 @@ def normalize_bars(frame: pd.DataFrame, interval: str = "1d") -> pd.DataFrame:
     result = pd.DataFrame(columns, index=pd.DatetimeIndex(index, name="time"))
     result = result[~result.index.duplicated(keep="last")]
     return result.sort_index(kind="stable")
+
+
+def _in_store_shape(frame: pd.DataFrame, interval: str) -> bool:
+    """Whether ``frame`` already is what :func:`normalize_bars` returns (checked with a few
+    vectorised comparisons, so normalized data is not rebuilt)."""
+    index = frame.index
+    if not isinstance(index, pd.DatetimeIndex) or str(index.tz) != "Asia/Seoul":
+        return False
+    if index.name != "time" or list(frame.columns) != list(BAR_FIELDS):
+        return False
+    if any(dtype != np.int64 for dtype in frame.dtypes):
+        return False
+    if not (index.is_monotonic_increasing and index.is_unique):
+        return False
+    values = frame.to_numpy()
+    if len(values) and (values.min() < 0 or (values[:, 1] < values[:, 2]).any()):
+        return False
+    return not (interval == "1d" and (index != index.normalize()).any())
 
 
 def _bound(value: datetime | date | None, field: str, end: bool) -> pd.Timestamp | None:
