@@ -84,6 +84,7 @@ def test_event_and_vectorized_modes_give_the_same_trades(
     assert event.trades.equals(vectorized.trades)
     assert np.array_equal(event.equity.to_numpy(), vectorized.equity.to_numpy())
     assert event.stats == vectorized.stats
+    assert event.orders.equals(vectorized.orders)
 
 
 @pytest.mark.parametrize(

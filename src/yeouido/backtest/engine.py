@@ -554,7 +554,7 @@ def _check_bars(code: str, frame: pd.DataFrame) -> None:
         )
 
 
-def _times(values: list[dt.datetime]) -> pd.DatetimeIndex:
+def seoul_times(values: list[dt.datetime]) -> pd.DatetimeIndex:
     """Aware datetimes as a Seoul ``DatetimeIndex`` (fast for the engine's own stamps)."""
     if not values:
         return pd.DatetimeIndex([], dtype="datetime64[ns, Asia/Seoul]")
@@ -569,7 +569,7 @@ def fills_frame(fills: list[Fill]) -> pd.DataFrame:
     """The fills as a DataFrame with :data:`FILL_COLUMNS`."""
     return pd.DataFrame(
         {
-            "time": _times([f.time for f in fills]),
+            "time": seoul_times([f.time for f in fills]),
             "order_id": [f.order_id for f in fills],
             "code": [f.code for f in fills],
             "side": [f.side.value for f in fills],
@@ -594,8 +594,8 @@ def orders_frame(orders: list[Order]) -> pd.DataFrame:
             "quantity": np.array([order.request.quantity for order in orders], dtype=np.int64),
             "price": [order.request.price for order in orders],
             "status": [order.status.value for order in orders],
-            "created_at": _times([order.created_at for order in orders]),
-            "updated_at": _times([order.updated_at or order.created_at for order in orders]),
+            "created_at": seoul_times([order.created_at for order in orders]),
+            "updated_at": seoul_times([order.updated_at or order.created_at for order in orders]),
             "filled_quantity": np.array(
                 [order.filled_quantity for order in orders], dtype=np.int64
             ),
@@ -662,8 +662,8 @@ def round_trips(
             )
     columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in TRADE_COLUMNS]
     data: dict[str, Any] = dict(zip(TRADE_COLUMNS, columns, strict=True))
-    data["entry_time"] = _times(list(data["entry_time"]))
-    data["exit_time"] = _times(list(data["exit_time"]))
+    data["entry_time"] = seoul_times(list(data["entry_time"]))
+    data["exit_time"] = seoul_times(list(data["exit_time"]))
     for name in ("quantity", "pnl", "commission", "tax", "bars_held"):
         data[name] = np.array(data[name], dtype=np.int64)
     for name in ("entry_price", "exit_price", "return"):

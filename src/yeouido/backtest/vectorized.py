@@ -34,11 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from yeouido.backtest.context import backtest_instrument
-from yeouido.backtest.engine import (
-    fills_frame,
-    interval_minutes,
-    round_trips,
-)
+from yeouido.backtest.engine import fills_frame, interval_minutes, round_trips, seoul_times
 from yeouido.backtest.fills import FillModel
 from yeouido.backtest.metrics import compute_stats, drawdown
 from yeouido.backtest.result import ORDER_COLUMNS, Result
@@ -773,6 +769,8 @@ def build_result(
     )
     opens = list((starts + open_offset).to_pydatetime())
     closes = list((starts + close_offset).to_pydatetime())
+    days = starts.normalize().unique()
+    day_ends = list((days + pd.Timedelta(hours=23, minutes=59)).to_pydatetime())
     fills: list[Fill] = []
     order_rows: dict[str, list[Any]] = {name: [] for name in ORDER_COLUMNS}
     for row in orders[np.argsort(orders[:, 0], kind="stable")] if len(orders) else orders:
@@ -790,10 +788,19 @@ def build_result(
         order_rows["price"].append(None)
         order_rows["status"].append(STATUS_NAMES[status])
         order_rows["created_at"].append(closes[placed])
-        order_rows["updated_at"].append(closes[placed] if closed < 0 else opens[closed])
+        if closed < 0:
+            updated, reason = closes[placed], None
+        elif status == STATUS_EXPIRED:
+            updated, reason = day_ends[int(grid.day_index[closed]) - 1], "day order expired"
+        elif status == STATUS_CANCELED:
+            reason = "rest: insufficient cash" if filled else "insufficient cash at the fill"
+            updated = opens[closed]
+        else:
+            updated, reason = opens[closed], None
+        order_rows["updated_at"].append(updated)
         order_rows["filled_quantity"].append(filled)
         order_rows["average_price"].append(float(price) if filled else None)
-        order_rows["reason"].append(None)
+        order_rows["reason"].append(reason)
         if filled:
             fills.append(
                 Fill(
@@ -828,7 +835,11 @@ def build_result(
     fills_table = fills_frame(fills)
     steps = len(grid.stamps)
     stats = compute_stats(equity, trades, fills_table, exposed / steps if steps else 0.0, cash)
-    order_rows["created_at"] = list(order_rows["created_at"])
+    order_table: dict[str, Any] = dict(order_rows)
+    order_table["created_at"] = seoul_times(order_rows["created_at"])
+    order_table["updated_at"] = seoul_times(order_rows["updated_at"])
+    order_table["quantity"] = np.array(order_rows["quantity"], dtype=np.int64)
+    order_table["filled_quantity"] = np.array(order_rows["filled_quantity"], dtype=np.int64)
     return Result(
         strategy=type(strategy).__name__,
         params=dict(strategy.params),
@@ -836,7 +847,7 @@ def build_result(
         interval=interval,
         mode="vectorized",
         initial_cash=cash,
-        orders=pd.DataFrame(order_rows, columns=list(ORDER_COLUMNS)),
+        orders=pd.DataFrame(order_table, columns=list(ORDER_COLUMNS)),
         fills=fills_table,
         trades=trades,
         equity=equity,
