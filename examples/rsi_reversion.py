@@ -35,7 +35,7 @@ class RsiReversion(SignalStrategy):
         self.previous[code] = value
         if previous <= self.params.lower < value:
             self.enter(ctx, code)
-        elif previous <= self.params.upper < value:
+        if previous <= self.params.upper < value:  # both in one bar: enter when flat, else exit
             self.exit(ctx, code)
 
     def signals(self, bars: SeriesBars):

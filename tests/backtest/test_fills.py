@@ -265,3 +265,65 @@ def test_the_module_is_callable_as_yeouido_backtest() -> None:
     assert result.fills.quantity.sum() == 10
     with pytest.raises(InvalidInput, match="cash"):
         yeouido.backtest(Hold, data={CODE: flat(5)}, cash=0)
+
+
+def test_scheduled_work_during_a_daily_bar_does_not_see_later_fills_of_that_bar() -> None:
+    class Peek(Strategy):
+        def on_start(self, ctx: Any) -> None:
+            self.seen: list[tuple[dt.datetime, int]] = []
+            ctx.schedule(self.job, at="09:30")
+
+        def on_bar(self, ctx: Any, bar: Any) -> None:
+            if len(ctx.history(CODE)) == 1:
+                ctx.buy(CODE, 10, price=9_500)
+
+        def job(self, ctx: Any) -> None:
+            self.seen.append((ctx.now, ctx.quantity(CODE)))
+
+    bars = daily(
+        [
+            (10_000, 10_100, 9_900, 10_000, 1_000),
+            (10_000, 10_100, 9_000, 10_000, 1_000),
+            (10_000, 10_100, 9_900, 10_000, 1_000),
+        ]
+    )
+    strategy = Peek()
+    result = BacktestEngine(strategy, {CODE: bars}, 10_000_000).run()
+    assert result.fills.time.tolist() == [pd.Timestamp("2024-03-05 15:30", tz="Asia/Seoul")]
+    assert [quantity for _, quantity in strategy.seen] == [0, 0, 10]
+
+
+def test_a_stop_limit_from_in_bar_work_fills_at_the_close_only_past_its_stop() -> None:
+    class Stop(Strategy):
+        def on_start(self, ctx: Any) -> None:
+            self.placed = False
+            ctx.schedule(self.job, at="10:00")
+
+        def job(self, ctx: Any) -> None:
+            if ctx.last_price(CODE) and not self.placed:
+                self.placed = True
+                ctx.buy(CODE, 10, price=11_100, order_type="stop_limit", stop_price=11_000)
+
+    bars = daily([(10_000, 10_100, 9_900, 10_000, 1_000)] * 4)
+    result = BacktestEngine(Stop(), {CODE: bars}, 10_000_000).run()
+    assert result.fills.empty
+    assert result.orders.status.tolist() == ["expired"]
+
+
+def test_an_ioc_order_without_volume_to_take_is_canceled_not_kept() -> None:
+    frame = minutes(
+        [(10_000, 10_100, 9_900, 10_000, 1_000), (10_000, 10_100, 9_900, 10_000, 1)] * 2
+    )
+    strategy = Scripted({0: lambda ctx, bar: ctx.buy(CODE, 10, price=10_100, tif="ioc")})
+    capped = FillModel(max_volume_fraction=0.5)
+    result = BacktestEngine(
+        strategy, {CODE: frame}, 10_000_000, fill_model=capped, interval="1m"
+    ).run()
+    assert result.fills.empty
+    assert result.orders.status.tolist() == ["canceled"]
+
+
+def test_bars_out_of_time_order_are_refused() -> None:
+    bars = flat(4).iloc[::-1]
+    with pytest.raises(InvalidInput, match="increasing and unique"):
+        BacktestEngine(Scripted({}), {CODE: bars}, 10_000_000)

@@ -70,13 +70,20 @@ def test_a_strategy_cannot_see_a_bar_before_it_closes(frames: dict[str, pd.DataF
     assert [seen[1] for seen in first.seen] == list(range(1, len(original) + 1))
 
 
-@pytest.mark.parametrize("example", ["golden_cross.py", "rsi_reversion.py"])
+@pytest.mark.parametrize(
+    ("example", "params"),
+    [
+        ("golden_cross.py", {}),
+        ("rsi_reversion.py", {}),
+        ("rsi_reversion.py", {"period": 2}),  # RSI often jumps from below 30 to above 70
+    ],
+)
 def test_event_and_vectorized_modes_give_the_same_trades(
-    example: str, frames: dict[str, pd.DataFrame]
+    example: str, params: dict[str, int], frames: dict[str, pd.DataFrame]
 ) -> None:
-    event = yeouido.backtest(EXAMPLES / example, data=frames, cash=50_000_000)
+    event = yeouido.backtest(EXAMPLES / example, data=frames, cash=50_000_000, params=params)
     vectorized = yeouido.backtest(
-        EXAMPLES / example, data=frames, cash=50_000_000, mode="vectorized"
+        EXAMPLES / example, data=frames, cash=50_000_000, mode="vectorized", params=params
     )
     assert len(event.fills) > 20
     assert event.trade_keys() == vectorized.trade_keys()

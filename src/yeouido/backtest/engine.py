@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,9 @@ from yeouido.model.orders import Order
 from yeouido.model.time import SEOUL
 from yeouido.strategy.base import Strategy
 from yeouido.strategy.schedule import CLOSE_TIME, OPEN_TIME, Job
+
+OPEN, DURING, CLOSE = 0, 1, 2
+"""The fill stages of a step: at the bar's open, over the rest of its range, at its close."""
 
 Progress = Callable[[int, int], None]
 """Called with (steps done, steps in all) as the run goes."""
@@ -112,6 +116,10 @@ class BacktestEngine:
             index_seoul = pd.DatetimeIndex(frame.index).tz_convert(SEOUL).as_unit("ns")
             if self.daily:
                 index_seoul = index_seoul.normalize()
+                if not index_seoul.is_unique:
+                    raise InvalidInput.for_field(
+                        f"bars[{code}]", "index", "daily bars need one bar per date"
+                    )
             self.bar_times.append(list(index_seoul.to_pydatetime()))
             days = index_seoul.normalize().asi8
             self.last_of_day.append(np.append(days[1:] != days[:-1], True).tolist())
@@ -210,14 +218,18 @@ class BacktestEngine:
                     pending = True
                     break
             if pending:
-                self._fill_stage(owners, rows, step, at_close=False)
+                self._fill_stage(owners, rows, step, OPEN)
             close_time = start_time + close_offset
             if jobs and daily:
                 ctx.in_bar_step = step
                 self._run_jobs(close_time, inclusive=False)
                 ctx.in_bar_step = -1
+            if pending or (jobs and daily):
                 ctx._now = close_time
-                self._fill_stage(owners, rows, step, at_close=True)
+                ctx.after_close = daily or close_time.time() >= CLOSE_TIME
+                self._fill_stage(owners, rows, step, DURING)
+                if jobs and daily:
+                    self._fill_stage(owners, rows, step, CLOSE)
             for owner, row in zip(owners, rows, strict=True):
                 last[owner] = columns[owner][3][row]
                 rows_seen[owner] = row
@@ -304,12 +316,15 @@ class BacktestEngine:
             ctx.after_close = saved
 
     # -- fills -------------------------------------------------------------------------
-    def _fill_stage(self, owners: list[int], rows: list[int], step: int, at_close: bool) -> None:
+    def _fill_stage(self, owners: list[int], rows: list[int], step: int, stage: int) -> None:
+        """Match the working orders of the step's codes in one stage (:data:`OPEN`,
+        :data:`DURING` or :data:`CLOSE`): sells first, then buys in the order placed. Orders
+        placed by daily in-bar scheduled work meet only the close stage of their step."""
         ctx = self.ctx
         candidates: list[tuple[Working, int]] = []
         for owner, row in zip(owners, rows, strict=True):
             for working in ctx.working[owner]:
-                if at_close != (working.in_bar_step == step):
+                if (stage == CLOSE) != (working.in_bar_step == step):
                     continue
                 candidates.append((working, row))
         if not candidates:
@@ -319,9 +334,16 @@ class BacktestEngine:
         buys.sort(key=lambda item: item[0].sequence)
         for working, row in sells + buys:
             if working.order.is_open:
-                self._match(working, row, at_close)
+                self._match(working, row, stage)
 
-    def _match(self, working: Working, row: int, at_close: bool) -> None:
+    def _match(self, working: Working, row: int, stage: int) -> None:
+        """Fill ``working`` against the bar at ``row`` in ``stage`` if the fill model says so.
+
+        :data:`OPEN`: only what fills at the open price (market-like, IOC/FOK, a limit the
+        open is already better than, a stop released at the open). :data:`DURING`: what the
+        rest of the bar's range fills (limits traded through, stops reached, a conditional
+        limit turning market at the day's last bar), stamped at the bar's close.
+        :data:`CLOSE`: orders of daily in-bar scheduled work, at the close price."""
         ctx = self.ctx
         order = working.order
         request = order.request
@@ -336,30 +358,36 @@ class BacktestEngine:
                 ctx.close_order(working, OrderStatus.CANCELED, "no trading in the bar (IOC/FOK)")
             return
         order_type = request.order_type
+        limit = None if request.price is None else int(request.price)
         price: int | None
-        if at_close:
-            price = c if order_type in MARKET_LIKE else self._limit_at(is_buy, request.price, c)
-        elif order_type in MARKET_LIKE:
-            price = o
-        elif order_type is OrderType.STOP_LIMIT:
-            price = self._stop_limit(working, is_buy, o, h, lo)
-        elif once:
-            price = self._limit_at(is_buy, request.price, o)
-        else:
-            price = self.fill_model.limit_price(is_buy, int(request.price or 0), o, h, lo)
-        if (
-            price is None
-            and order_type is OrderType.CONDITIONAL_LIMIT
-            and self.last_of_day[owner][row]
-        ):
-            price = c
-        fill_time = ctx._now
-        if price is None:
-            if once:
+        if stage == CLOSE:
+            price = self._at_close(working, is_buy, c)
+        elif stage == OPEN:
+            if order_type in MARKET_LIKE:
+                price = o
+            elif order_type is OrderType.STOP_LIMIT:
+                price = self._stop_at_open(working, is_buy, o)
+            elif once:
+                price = self._limit_at(is_buy, limit, o)
+            else:
+                price = self.fill_model.open_price(is_buy, int(limit or 0), o)
+            if price is None and once:
                 ctx.close_order(working, OrderStatus.CANCELED, "not marketable at the open")
+                return
+        else:
+            if order_type is OrderType.STOP_LIMIT:
+                price = self._stop_during(working, is_buy, o, h, lo)
+            else:
+                price = self.fill_model.limit_price(is_buy, int(limit or 0), o, h, lo)
+            if (
+                price is None
+                and order_type is OrderType.CONDITIONAL_LIMIT
+                and self.last_of_day[owner][row]
+            ):
+                price = c
+        if price is None:
             return
-        if not at_close and price != o:
-            fill_time = self.bar_times[owner][row] + self.close_offset
+        fill_time = ctx._now
         quantity = order.remaining_quantity
         capacity = self.fill_model.capacity(v)
         if capacity is not None and capacity < quantity:
@@ -368,6 +396,8 @@ class BacktestEngine:
                 return
             quantity = capacity
         if quantity <= 0:
+            if once:
+                ctx.close_order(working, OrderStatus.CANCELED, "IOC: no volume to take")
             return
         if is_buy:
             available = ctx.account.buying_power + working.reservation
@@ -392,21 +422,43 @@ class BacktestEngine:
             return price if price <= limit else None
         return price if price >= limit else None
 
-    def _stop_limit(self, working: Working, is_buy: bool, o: int, h: int, lo: int) -> int | None:
+    def _at_close(self, working: Working, is_buy: bool, close: int) -> int | None:
+        """The close-stage price of an order placed by daily in-bar scheduled work."""
         request = working.order.request
-        stop = int(request.stop_price or 0)
-        limit = int(request.price or 0)
-        if not working.stopped:
-            if is_buy and h >= stop:
-                released = o if o >= stop else stop
-            elif not is_buy and lo <= stop:
-                released = o if o <= stop else stop
-            else:
+        limit = None if request.price is None else int(request.price)
+        if request.order_type is OrderType.STOP_LIMIT and not working.stopped:
+            stop = int(request.stop_price or 0)
+            if (close < stop) if is_buy else (close > stop):
                 return None
             working.stopped = True
-            if is_buy:
-                return released if released <= limit else None
-            return released if released >= limit else None
+        if request.order_type in MARKET_LIKE:
+            return close
+        return self._limit_at(is_buy, limit, close)
+
+    def _stop_at_open(self, working: Working, is_buy: bool, o: int) -> int | None:
+        """A stop-limit at the open: released when the open is at or beyond the stop, and
+        filled there when the open is within the limit."""
+        request = working.order.request
+        limit = int(request.price or 0)
+        if not working.stopped:
+            stop = int(request.stop_price or 0)
+            if (o < stop) if is_buy else (o > stop):
+                return None
+            working.stopped = True
+            return self._limit_at(is_buy, limit, o)
+        return self.fill_model.open_price(is_buy, limit, o)
+
+    def _stop_during(self, working: Working, is_buy: bool, o: int, h: int, lo: int) -> int | None:
+        """A stop-limit during the bar: released at the stop when the range reaches it (then
+        filled at the stop when within the limit); once released, a limit order."""
+        request = working.order.request
+        limit = int(request.price or 0)
+        if not working.stopped:
+            stop = int(request.stop_price or 0)
+            if (h < stop) if is_buy else (lo > stop):
+                return None
+            working.stopped = True
+            return self._limit_at(is_buy, limit, stop)
         return self.fill_model.limit_price(is_buy, limit, o, h, lo)
 
     def _execute(self, working: Working, quantity: int, price: int, at: dt.datetime) -> None:
@@ -539,7 +591,21 @@ def _end_of_day(day: dt.date) -> dt.datetime:
 
 
 def _check_bars(code: str, frame: pd.DataFrame) -> None:
-    """Every bar must be a valid bar: low ≤ open, close ≤ high, volume ≥ 0."""
+    """Every bar must be a valid bar (positive prices, low ≤ open, close ≤ high, volume ≥ 0)
+    and the bars in time order, once each (an index out of order would show the future)."""
+    index = frame.index
+    if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
+        raise InvalidInput.for_field(
+            f"bars[{code}]", type(index).__name__, "needs a timezone-aware DatetimeIndex"
+        )
+    if not (index.is_monotonic_increasing and index.is_unique):
+        raise InvalidInput.for_field(
+            f"bars[{code}]", "index", "times must be increasing and unique (use normalize_bars)"
+        )
+    volume = frame["volume"].to_numpy()
+    if (volume < 0).any():
+        row = int(np.argmax(volume < 0))
+        raise InvalidInput.for_field(f"bars[{code}].volume", int(volume[row]), "must be >= 0")
     o = frame["open"].to_numpy()
     h = frame["high"].to_numpy()
     lo = frame["low"].to_numpy()
@@ -592,14 +658,20 @@ def orders_frame(orders: list[Order]) -> pd.DataFrame:
             "side": [order.request.side.value for order in orders],
             "order_type": [order.request.order_type.value for order in orders],
             "quantity": np.array([order.request.quantity for order in orders], dtype=np.int64),
-            "price": [order.request.price for order in orders],
+            "price": pd.array(
+                [
+                    None if order.request.price is None else int(order.request.price)
+                    for order in orders
+                ],
+                dtype="Int64",
+            ),
             "status": [order.status.value for order in orders],
             "created_at": seoul_times([order.created_at for order in orders]),
             "updated_at": seoul_times([order.updated_at or order.created_at for order in orders]),
             "filled_quantity": np.array(
                 [order.filled_quantity for order in orders], dtype=np.int64
             ),
-            "average_price": [float(value) if value is not None else None for value in averages],
+            "average_price": averages,
             "reason": [order.reason for order in orders],
         },
         columns=list(ORDER_COLUMNS),
@@ -651,8 +723,8 @@ def round_trips(
                     trip["entry_time"],
                     fill.time,
                     trip["bought_quantity"],
-                    trip["bought"] / trip["bought_quantity"],
-                    trip["sold"] / trip["sold_quantity"],
+                    Decimal(trip["bought"]) / trip["bought_quantity"],
+                    Decimal(trip["sold"]) / trip["sold_quantity"],
                     pnl,
                     pnl / cost if cost else 0.0,
                     trip["commission"],
@@ -666,8 +738,9 @@ def round_trips(
     data["exit_time"] = seoul_times(list(data["exit_time"]))
     for name in ("quantity", "pnl", "commission", "tax", "bars_held"):
         data[name] = np.array(data[name], dtype=np.int64)
-    for name in ("entry_price", "exit_price", "return"):
-        data[name] = np.array(data[name], dtype=np.float64)
+    data["return"] = np.array(data["return"], dtype=np.float64)
+    for name in ("entry_price", "exit_price"):
+        data[name] = pd.array(list(data[name]), dtype=object)
     return pd.DataFrame(data, columns=list(TRADE_COLUMNS))
 
 

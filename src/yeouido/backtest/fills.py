@@ -62,6 +62,14 @@ class FillModel:
         reached = high >= limit if self.limit_fill == "touch" else high > limit
         return (open_ if open_ > limit else limit) if reached else None
 
+    def open_price(self, is_buy: bool, limit: int, open_: int) -> int | None:
+        """The open, when it already satisfies a resting limit order (better than the limit, or
+        at it with ``"touch"``); ``None`` otherwise."""
+        touch = self.limit_fill == "touch"
+        if is_buy:
+            return open_ if open_ < limit or (touch and open_ == limit) else None
+        return open_ if open_ > limit or (touch and open_ == limit) else None
+
     def capacity(self, volume: int) -> int | None:
         """The most one fill may take from a bar of ``volume`` (``None``: no cap)."""
         if self.max_volume_fraction is None:

@@ -48,8 +48,11 @@ class Result:
     - ``orders``: every order with its final status (one row each);
     - ``fills``: every execution (``time`` Asia/Seoul, ``price`` KRW, ``commission`` including
       exchange fees, ``tax`` the sell tax);
-    - ``trades``: round trips per code (entry → flat, FIFO), ``pnl`` net of every cost in KRW,
-      ``return`` on the entry cost;
+    - ``trades``: round trips per code (entry → flat), ``pnl`` net of every cost in KRW,
+      ``entry_price``/``exit_price`` the average prices (``Decimal``), ``return`` (a float
+      fraction) on the entry cost;
+    - order ``price`` is nullable integer KRW (missing for market orders), ``average_price``
+      a ``Decimal``;
     - ``equity``: KRW at the end of each bar step; ``drawdown``: its fall from the peak;
     - ``stats``: :class:`~yeouido.backtest.metrics.Stats`;
     - ``bars``: the price data used, per code (for reports).

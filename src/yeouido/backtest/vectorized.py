@@ -799,7 +799,7 @@ def build_result(
             updated, reason = opens[closed], None
         order_rows["updated_at"].append(updated)
         order_rows["filled_quantity"].append(filled)
-        order_rows["average_price"].append(float(price) if filled else None)
+        order_rows["average_price"].append(Decimal(price) if filled else None)
         order_rows["reason"].append(reason)
         if filled:
             fills.append(
@@ -839,6 +839,7 @@ def build_result(
     order_table["created_at"] = seoul_times(order_rows["created_at"])
     order_table["updated_at"] = seoul_times(order_rows["updated_at"])
     order_table["quantity"] = np.array(order_rows["quantity"], dtype=np.int64)
+    order_table["price"] = pd.array(order_rows["price"], dtype="Int64")
     order_table["filled_quantity"] = np.array(order_rows["filled_quantity"], dtype=np.int64)
     return Result(
         strategy=type(strategy).__name__,

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from yeouido.cli.output import console, error_console, print_json, reported_errors
+from yeouido.model.errors import InvalidInput
 
 
 def backtest(
@@ -28,7 +29,12 @@ def backtest(
     ),
     param: list[str] | None = typer.Option(None, "--param", help="NAME=VALUE (repeatable)."),
     interval: str | None = typer.Option(None, "--interval", help="Bar interval (1d, 1m, ...)."),
-    mode: str = typer.Option("event", "--mode", help="event or vectorized (signal strategies)."),
+    mode: str | None = typer.Option(
+        None,
+        "--mode",
+        help="event or vectorized (signal strategies); default event, for sweeps vectorized "
+        "when the strategy allows.",
+    ),
     commission: str | None = typer.Option(
         None, "--commission", help="Commission rate, e.g. 0.00015 (0.015%)."
     ),
@@ -81,7 +87,7 @@ def backtest(
                 params=params,
                 interval=interval,
                 commission=commission,
-                mode=mode,
+                mode=mode or "event",
                 progress=advance,
             )
         written = result.to_html(report) if report is not None else None
@@ -95,7 +101,7 @@ def backtest(
                 "stats": _finite(result.stats.to_dict()),
                 "orders": len(result.orders),
                 "fills": len(result.fills),
-                "trades": result.trades.head(trades).to_dict("records") if trades else [],
+                "trades": result.trades.tail(trades).to_dict("records") if trades else [],
                 "report": str(written) if written else None,
                 "elapsed": round(result.elapsed, 4),
             }
@@ -138,7 +144,7 @@ def _run_sweep(
     cash: int,
     interval: str | None,
     commission: str | None,
-    mode: str,
+    mode: str | None,
     processes: int | None,
     ray: str | None,
     sort: str,
@@ -161,14 +167,16 @@ def _run_sweep(
             cash=cash,
             interval=interval,
             commission=commission,
-            mode="auto" if mode == "event" else mode,
+            mode=mode or "auto",
             processes=processes,
             ray=ray,
             progress=advance,
         )
     table = outcome.table
-    if sort in table.columns:
-        table = table.sort_values(sort, ascending=False, na_position="last")
+    if sort not in table.columns:
+        choices = ", ".join(str(column) for column in table.columns if column != "error")
+        raise InvalidInput.for_field("sort", sort, f"must be one of {choices}")
+    table = table.sort_values(sort, ascending=False, na_position="last")
     if as_json:
         print_json(
             {

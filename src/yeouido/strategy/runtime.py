@@ -841,7 +841,12 @@ class LiveRuntime:
             raise ConnectionFailed(f"the {broker.name} stream stopped", field="broker")
         if wall.monotonic() - self._last_event > SILENCE_SECONDS:
             self._last_event = wall.monotonic()
-            broker.balance()
+            try:
+                broker.balance()  # a quiet market or a dead connection: ask to find out
+            except (ConnectionFailed, CircuitOpen):
+                raise
+            except YeouidoError as error:  # e.g. rate limited: the connection is alive
+                log.warning("health check: %s", _describe(error))
 
     # -- reconnecting -------------------------------------------------------------------------
     def _reconnect(self, error: BaseException) -> None:
