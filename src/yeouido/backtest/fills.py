@@ -22,9 +22,15 @@ Documented rules (daily and minute bars alike):
 - Buys are paid from buying power: an order reserves its estimated cost when placed; at the
   fill, when the open has gapped above the estimate and the cash no longer covers it, the
   order fills the affordable quantity and the rest is cancelled.
-- Within one step, sells fill before buys; buys fill in the order they were placed.
+- Each bar is matched in stages: first what fills at the **open** price, then (after daily
+  scheduled work between the open and the close) what the **rest of the range** fills,
+  stamped at the bar's close. Scheduled work therefore never sees a fill from later in its
+  bar; an order placed at the open (e.g. from ``on_fill``) meets the rest of that bar; an
+  order placed at a bar's close meets the next bar.
+- Within one stage, sells fill before buys; buys fill in the order they were placed.
 - Daily bars only: scheduled work between the open and the close runs before the bar is
-  known, and its market orders fill at the day's close (the closing auction).
+  known, and its orders meet only the day's close (the closing auction): market orders fill
+  there, limits when the close satisfies them, stop-limits when the close is past the stop.
 """
 
 from __future__ import annotations
