@@ -32,7 +32,7 @@ import pandas as pd
 
 from yeouido.backtest.context import MARKET_LIKE, BacktestContext, Working
 from yeouido.backtest.fills import FillModel
-from yeouido.backtest.metrics import compute_stats, drawdown
+from yeouido.backtest.metrics import compute_stats, drawdown, seoul_midnights
 from yeouido.backtest.result import FILL_COLUMNS, ORDER_COLUMNS, TRADE_COLUMNS, Result
 from yeouido.krx.costs import CostModel, transaction_tax_rate
 from yeouido.model.account import Fill
@@ -115,13 +115,13 @@ class BacktestEngine:
             )
             index_seoul = pd.DatetimeIndex(frame.index).tz_convert(SEOUL).as_unit("ns")
             if self.daily:
-                index_seoul = index_seoul.normalize()
+                index_seoul = seoul_midnights(index_seoul)
                 if not index_seoul.is_unique:
                     raise InvalidInput.for_field(
                         f"bars[{code}]", "index", "daily bars need one bar per date"
                     )
             self.bar_times.append(list(index_seoul.to_pydatetime()))
-            days = index_seoul.normalize().asi8
+            days = seoul_midnights(index_seoul).asi8
             self.last_of_day.append(np.append(days[1:] != days[:-1], True).tolist())
             stamps.append(index_seoul.asi8)
             owners.append(np.full(len(frame), index, dtype=np.int64))

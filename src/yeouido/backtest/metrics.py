@@ -10,6 +10,18 @@ import numpy as np
 import pandas as pd
 
 TRADING_DAYS_PER_YEAR = 252
+_DAY_NS = 86_400_000_000_000
+_SEOUL_OFFSET_NS = 9 * 3_600_000_000_000
+
+
+def seoul_midnights(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Each time's Seoul midnight, as ``DatetimeIndex.normalize`` in Asia/Seoul gives it, with
+    integer arithmetic (Seoul has kept UTC+9 without daylight saving since 1988; pandas'
+    ``normalize`` spends most of its time inferring a frequency)."""
+    stamps = pd.DatetimeIndex(index).as_unit("ns").asi8
+    local = stamps + _SEOUL_OFFSET_NS
+    midnights = local - local % _DAY_NS - _SEOUL_OFFSET_NS
+    return pd.DatetimeIndex(midnights, dtype="datetime64[ns, UTC]").tz_convert("Asia/Seoul")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +71,7 @@ def daily_equity(equity: pd.Series) -> pd.Series:
     if len(equity) == 0:
         return equity
     index = pd.DatetimeIndex(equity.index)
-    days = index.tz_convert("Asia/Seoul").normalize()
+    days = seoul_midnights(index)
     if days.is_unique:
         return equity
     return equity.groupby(days).last()

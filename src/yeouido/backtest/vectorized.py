@@ -36,7 +36,7 @@ import pandas as pd
 from yeouido.backtest.context import backtest_instrument
 from yeouido.backtest.engine import fills_frame, interval_minutes, round_trips, seoul_times
 from yeouido.backtest.fills import FillModel
-from yeouido.backtest.metrics import compute_stats, drawdown
+from yeouido.backtest.metrics import compute_stats, drawdown, seoul_midnights
 from yeouido.backtest.result import ORDER_COLUMNS, Result
 from yeouido.krx.costs import CostModel, transaction_tax_rate
 from yeouido.model.account import Fill
@@ -133,7 +133,7 @@ def build_grid(frames: dict[str, pd.DataFrame], interval: str) -> Grid:
     indexes = []
     for frame in frames.values():
         index = pd.DatetimeIndex(frame.index).tz_convert(SEOUL).as_unit("ns")
-        indexes.append(index.normalize() if daily else index)
+        indexes.append(seoul_midnights(index) if daily else index)
     stamps = np.unique(np.concatenate([index.asi8 for index in indexes]))
     steps, width = len(stamps), len(codes)
     shape = (steps, width)
@@ -164,7 +164,7 @@ def build_grid(frames: dict[str, pd.DataFrame], interval: str) -> Grid:
         seen >= 0, np.take_along_axis(grids["close"], np.maximum(seen, 0), axis=0), 0
     ).astype(np.int64)
     starts = pd.DatetimeIndex(stamps, dtype="datetime64[ns, UTC]").tz_convert(SEOUL)
-    local_days = starts.normalize()
+    local_days = seoul_midnights(starts)
     unique_days, day_index = np.unique(local_days.asi8, return_inverse=True)
     if daily:
         after_close = np.ones(steps, dtype=np.bool_)
@@ -769,7 +769,7 @@ def build_result(
     )
     opens = list((starts + open_offset).to_pydatetime())
     closes = list((starts + close_offset).to_pydatetime())
-    days = starts.normalize().unique()
+    days = seoul_midnights(starts).unique()
     day_ends = list((days + pd.Timedelta(hours=23, minutes=59)).to_pydatetime())
     fills: list[Fill] = []
     order_rows: dict[str, list[Any]] = {name: [] for name in ORDER_COLUMNS}
