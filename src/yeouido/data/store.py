@@ -188,7 +188,10 @@ def _in_store_shape(frame: pd.DataFrame, interval: str) -> bool:
     values = frame.to_numpy()
     if len(values) and (values.min() < 0 or (values[:, 1] < values[:, 2]).any()):
         return False
-    return not (interval == "1d" and (index != index.normalize()).any())
+    if interval != "1d":
+        return True
+    local = index.as_unit("ns").asi8 + 9 * 3_600_000_000_000  # Seoul: UTC+9 since 1988
+    return not (local % 86_400_000_000_000).any()
 
 
 def _bound(value: datetime | date | None, field: str, end: bool) -> pd.Timestamp | None:
