@@ -564,3 +564,28 @@ def test_golden_cross_example_runs_unchanged_on_the_paper_broker(tmp_path: Path)
     # limit), so no entry is refused and the run ends at --until.
     assert data["error"] is None, data["error"]
     assert result.exit_code == 0 and data["stop_reason"] == "until" and data["bars"] > 40
+
+
+@pytest.mark.parametrize(
+    ("example", "params", "trades"),
+    [
+        ("rsi_reversion.py", ["--param", "period=5"], True),
+        ("volatility_breakout.py", [], True),
+        ("momentum_rotation.py", ["--param", "lookback=10", "--param", "at=09:20"], False),
+    ],
+)
+def test_the_other_examples_run_unchanged_on_the_paper_broker(
+    example: str, params: list[str], trades: bool, tmp_path: Path
+) -> None:
+    env = {"YEOUIDO_DATA_DIR": str(tmp_path / "data")}
+    arguments = [
+        "run", str(PROJECT / "examples" / example), "--broker", "paper",
+        "--symbols", "005930,069500,035420", "--interval", "1m", "--speed", "1200",
+        "--until", "10:00", "--json", *params,
+    ]  # fmt: skip
+    result = runner.invoke(app, arguments, env=env)
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["error"] is None, data["error"]
+    assert data["stop_reason"] == "until" and data["on_stop_ran"] and data["broker_closed"]
+    if trades:
+        assert data["fills"], "the example trades on the paper market"

@@ -414,6 +414,8 @@ class LiveRuntime:
         self._delivered: dict[str, int] = {}
         self._warmup_bars: dict[str, list[Bar]] = {}
         self._seen_jobs: set[int] = set()
+        self._processed_time: datetime | None = None
+        self._first_job_day: date | None = None
         self.failure: BaseException | None = None
         """The exception a strategy callback raised, when one did."""
         self._callbacks_open = False
@@ -698,6 +700,7 @@ class LiveRuntime:
         assert ctx is not None and clock is not None
         self._last_event = wall.monotonic()
         self.summary.trades += 1
+        self._processed_time = trade.time
         clock.observe(trade.time)
         for bar in self._builder.add(trade):
             self._dispatch_bar(bar)
@@ -802,6 +805,10 @@ class LiveRuntime:
             for bar in self._builder.advance(now):
                 self._dispatch_bar(bar)
             self._run_jobs(now)
+        elif self._processed_time is not None:
+            # A busy market never drains the queue: run what is due by the last trade handled
+            # (everything before it has been dispatched), so jobs do not starve.
+            self._run_jobs(self._processed_time)
         self._check_limits(now)
         self._check_health()
 
@@ -822,7 +829,11 @@ class LiveRuntime:
                 if now - at > JOB_GRACE:
                     job.last_run = day  # its time today passed before the run began
                     continue
-            if now < at or not job.due_on(day, _previous_trading_day(day)):
+            if self._first_job_day is None:
+                self._first_job_day = day
+            # as in a backtest, the first day of the run counts as a new week and month
+            previous = None if day == self._first_job_day else _previous_trading_day(day)
+            if now < at or not job.due_on(day, previous):
                 continue
             job.last_run = day
             self._call("scheduled job", job.callback)

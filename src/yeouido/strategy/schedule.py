@@ -28,7 +28,9 @@ class Job:
 
     def due_on(self, day: dt.date, previous_trading_day: dt.date | None) -> bool:
         """Whether the job runs on trading day ``day`` (the day after ``previous_trading_day``
-        in the calendar being used)."""
+        in the calendar being used). Weekly and monthly jobs run on the first trading day of
+        each week or month, and on the first day of a run (``previous_trading_day`` is
+        ``None``): a strategy started mid-month rebalances at once, in a backtest and live."""
         if self.cancelled or self.last_run == day:
             return False
         if self.every == "day" or previous_trading_day is None:
