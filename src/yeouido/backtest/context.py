@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +29,6 @@ from yeouido.model.enums import (
     OrderType,
     Session,
     Side,
-    TimeInForce,
     Venue,
 )
 from yeouido.model.errors import (
@@ -98,6 +96,7 @@ class BacktestContext(Context):
         self.last = [0] * len(symbols)
         self.base = [0] * len(symbols)
         self.session_day: dt.date | None = None
+        self.day_index = 0
         self.after_close = False
         self.in_bar_step = -1
         self.working: list[list[Working]] = [[] for _ in symbols]
@@ -333,8 +332,6 @@ class BacktestContext(Context):
             time=self._now,
         )
 
-    day_index = 0
-
     @property
     def buying_power(self) -> int:
         """The D+2 cash less what open buy orders reserve."""
@@ -356,17 +353,3 @@ class BacktestContext(Context):
     def cost_model(self) -> CostModel:
         """The commission and fee rates of the run."""
         return self._cost_model
-
-    def market_value(self) -> int:
-        """The holdings at their last closes."""
-        return self.equity - self.account.d2_cash
-
-    def average_price(self, code: str) -> Decimal:
-        """The average purchase price of ``code`` (0 when flat)."""
-        holding = self.account.holdings.get(code)
-        return holding.average_price if holding is not None else Decimal(0)
-
-
-def time_in_force(order: Order) -> TimeInForce:
-    """The order's time in force."""
-    return order.request.tif
