@@ -198,3 +198,24 @@ def test_the_cli_sweeps_a_grid(krx_daily_dir: Path) -> None:
     )  # fmt: skip
     assert rows[(5, 40)]["final_equity"] == single.stats.final_equity
     assert rows[(5, 40)]["trades"] == single.stats.trades
+
+
+def test_without_data_the_backtest_reads_the_bar_store(
+    krx_daily_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from yeouido.data import BarStore
+    from yeouido.data.importers import import_csv_file
+
+    monkeypatch.setenv("YEOUIDO_DATA_DIR", str(tmp_path))
+    store = BarStore()
+    for code in ("005930", "069500"):
+        import_csv_file(store, krx_daily_dir / f"{code}.csv")
+    arguments: dict[str, Any] = {
+        "symbols": "005930,069500", "start": "2015-01-01", "end": "2023-12-22",
+    }  # fmt: skip
+    from_store = yeouido.backtest(EXAMPLES / "golden_cross.py", **arguments)
+    from_csv = yeouido.backtest(EXAMPLES / "golden_cross.py", data=krx_daily_dir, **arguments)
+    assert from_store.trade_keys() == from_csv.trade_keys()
+    assert len(from_store.fills) > 50
+    with pytest.raises(yeouido.model.errors.InvalidInput, match="yeouido data import"):
+        yeouido.backtest(EXAMPLES / "golden_cross.py", symbols="005380")
