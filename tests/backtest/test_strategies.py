@@ -219,3 +219,16 @@ def test_without_data_the_backtest_reads_the_bar_store(
     assert len(from_store.fills) > 50
     with pytest.raises(yeouido.model.errors.InvalidInput, match="yeouido data import"):
         yeouido.backtest(EXAMPLES / "golden_cross.py", symbols="005380")
+
+
+def test_an_unknown_sweep_sort_is_refused_before_the_sweep(krx_daily_dir: Path) -> None:
+    outcome = CliRunner().invoke(
+        app,
+        [
+            "backtest", str(EXAMPLES / "golden_cross.py"), "--data", str(krx_daily_dir),
+            "--symbols", "005930", "--sweep", "fast=3,5", "--sort", "sharp", "--json",
+        ],
+    )  # fmt: skip
+    assert outcome.exit_code == 2
+    error = json.loads(outcome.output)
+    assert error["field"] == "sort" and "sharpe" in error["rule"]

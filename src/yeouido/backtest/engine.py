@@ -32,7 +32,13 @@ import pandas as pd
 
 from yeouido.backtest.context import MARKET_LIKE, BacktestContext, Working
 from yeouido.backtest.fills import FillModel
-from yeouido.backtest.metrics import compute_stats, drawdown, seoul_midnights
+from yeouido.backtest.metrics import (
+    DAY_NS,
+    SEOUL_OFFSET_NS,
+    compute_stats,
+    drawdown,
+    seoul_midnights,
+)
 from yeouido.backtest.result import FILL_COLUMNS, ORDER_COLUMNS, TRADE_COLUMNS, Result
 from yeouido.krx.costs import CostModel, transaction_tax_rate
 from yeouido.model.account import Fill
@@ -49,8 +55,6 @@ OPEN, DURING, CLOSE = 0, 1, 2
 
 Progress = Callable[[int, int], None]
 """Called with (steps done, steps in all) as the run goes."""
-
-_DAY = np.int64(86_400_000_000_000)
 
 
 def interval_minutes(interval: str) -> int:
@@ -144,7 +148,7 @@ class BacktestEngine:
         self.step_stamps = sorted_stamps[starts] + np.int64(
             self.close_offset // dt.timedelta(microseconds=1) * 1000
         )
-        local_days = (sorted_stamps[starts] + _utc_offset_ns()) // _DAY
+        local_days = (sorted_stamps[starts] + SEOUL_OFFSET_NS) // DAY_NS
         unique_days, step_day_index = np.unique(local_days, return_inverse=True)
         self.step_day_index: list[int] = step_day_index.tolist()
         self.trading_days: list[dt.date] = unique_days.astype("datetime64[D]").tolist()
@@ -539,33 +543,57 @@ class BacktestEngine:
             dtype=np.int64,
             name="equity",
         )
-        fills = fills_frame(self.fills)
-        trades = round_trips(self.fills, self.bar_times, self.symbols)
-        orders = orders_frame(self.ctx.orders)
-        stats = compute_stats(
-            equity,
-            trades,
-            fills,
-            exposed_steps / step_count if step_count else 0.0,
+        return assemble_result(
+            self.strategy,
+            self.frames,
+            self.interval,
+            "event",
             self.initial_cash,
+            orders_frame(self.ctx.orders),
+            self.fills,
+            self.bar_times,
+            equity,
+            exposed_steps / step_count if step_count else 0.0,
+            elapsed,
+            self.ctx.messages,
         )
-        return Result(
-            strategy=type(self.strategy).__name__,
-            params=dict(self.strategy.params),
-            symbols=self.symbols,
-            interval=self.interval,
-            mode="event",
-            initial_cash=self.initial_cash,
-            orders=orders,
-            fills=fills,
-            trades=trades,
-            equity=equity,
-            drawdown=drawdown(equity),
-            stats=stats,
-            bars=self.frames,
-            messages=list(self.ctx.messages),
-            elapsed=elapsed,
-        )
+
+
+def assemble_result(
+    strategy: Strategy,
+    frames: dict[str, pd.DataFrame],
+    interval: str,
+    mode: str,
+    cash: int,
+    orders: pd.DataFrame,
+    fills: list[Fill],
+    bar_times: list[list[dt.datetime]],
+    equity: pd.Series,
+    exposure: float,
+    elapsed: float,
+    messages: list[tuple[dt.datetime, str]] | None = None,
+) -> Result:
+    """The :class:`Result` of a run from its orders table, fills and equity curve (the same
+    for both engines: fills, round trips, drawdown and statistics derived one way)."""
+    fills_table = fills_frame(fills)
+    trades = round_trips(fills, bar_times, tuple(frames))
+    return Result(
+        strategy=type(strategy).__name__,
+        params=dict(strategy.params),
+        symbols=tuple(frames),
+        interval=interval,
+        mode=mode,
+        initial_cash=cash,
+        orders=orders,
+        fills=fills_table,
+        trades=trades,
+        equity=equity,
+        drawdown=drawdown(equity),
+        stats=compute_stats(equity, trades, fills_table, exposure, cash),
+        bars=frames,
+        messages=list(messages or []),
+        elapsed=elapsed,
+    )
 
 
 _FIELDS = ("open", "high", "low", "close", "volume")
@@ -579,11 +607,6 @@ class CheckedBar(Bar):
 
     def __post_init__(self) -> None:
         """Checked once for the whole series before the run."""
-
-
-def _utc_offset_ns() -> np.int64:
-    """Seoul's offset from UTC (no daylight saving since 1988) in nanoseconds."""
-    return np.int64(9 * 3_600_000_000_000)
 
 
 def _end_of_day(day: dt.date) -> dt.datetime:

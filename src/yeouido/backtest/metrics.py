@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 
 TRADING_DAYS_PER_YEAR = 252
-_DAY_NS = 86_400_000_000_000
-_SEOUL_OFFSET_NS = 9 * 3_600_000_000_000
+DAY_NS = 86_400_000_000_000
+"""A day in nanoseconds."""
+SEOUL_OFFSET_NS = 9 * 3_600_000_000_000
+"""Asia/Seoul's offset from UTC in nanoseconds (UTC+9, no daylight saving since 1988)."""
 
 
 def seoul_midnights(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -19,8 +21,8 @@ def seoul_midnights(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     integer arithmetic (Seoul has kept UTC+9 without daylight saving since 1988; pandas'
     ``normalize`` spends most of its time inferring a frequency)."""
     stamps = pd.DatetimeIndex(index).as_unit("ns").asi8
-    local = stamps + _SEOUL_OFFSET_NS
-    midnights = local - local % _DAY_NS - _SEOUL_OFFSET_NS
+    local = stamps + SEOUL_OFFSET_NS
+    midnights = local - local % DAY_NS - SEOUL_OFFSET_NS
     return pd.DatetimeIndex(midnights, dtype="datetime64[ns, UTC]").tz_convert("Asia/Seoul")
 
 
@@ -163,7 +165,7 @@ def _longest_drawdown_days(drawdowns: pd.Series) -> int:
     end of the curve when it has not recovered)."""
     if len(drawdowns) == 0:
         return 0
-    days = pd.DatetimeIndex(drawdowns.index).as_unit("ns").asi8 // 86_400_000_000_000
+    days = pd.DatetimeIndex(drawdowns.index).as_unit("ns").asi8 // DAY_NS
     under = drawdowns.to_numpy() < 0
     if not under.any():
         return 0

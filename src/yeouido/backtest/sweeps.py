@@ -67,7 +67,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from yeouido.backtest.data import DataSource, load_bars, parse_day, parse_symbols
-from yeouido.backtest.metrics import TRADING_DAYS_PER_YEAR
+from yeouido.backtest.metrics import DAY_NS, SEOUL_OFFSET_NS, TRADING_DAYS_PER_YEAR
 from yeouido.backtest.runner import StrategySpec, cost_model_from, run_backtest
 from yeouido.backtest.vectorized import (
     Grid,
@@ -134,8 +134,6 @@ USELESS_MISSES = 64
 """A memoized function that misses this many times without a single hit is no longer cached
 in that chunk (its results are never asked for twice)."""
 
-_DAY_NS = 86_400_000_000_000
-_SEOUL_OFFSET_NS = 9 * 3_600_000_000_000
 
 Row = dict[str, Any]
 FloatArray = npt.NDArray[np.float64]
@@ -668,9 +666,9 @@ class _CurveShape:
             span = int(grid.stamps[-1] - grid.stamps[0]) if steps else 0
         else:
             day_ends = np.flatnonzero(np.append(days[1:] != days[:-1], True)).astype(np.int64)
-            local = (grid.stamps + _SEOUL_OFFSET_NS) // _DAY_NS
-            span = int(local[-1] - local[0]) * _DAY_NS
-        years = max((span // _DAY_NS) / 365.25, 1 / 365.25) if len(day_ends) >= 2 else math.nan
+            local = (grid.stamps + SEOUL_OFFSET_NS) // DAY_NS
+            span = int(local[-1] - local[0]) * DAY_NS
+        years = max((span // DAY_NS) / 365.25, 1 / 365.25) if len(day_ends) >= 2 else math.nan
         return cls(day_ends=day_ends, years=years, steps=steps)
 
 

@@ -34,9 +34,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from yeouido.backtest.context import backtest_instrument
-from yeouido.backtest.engine import fills_frame, interval_minutes, round_trips, seoul_times
+from yeouido.backtest.engine import assemble_result, interval_minutes, seoul_times
 from yeouido.backtest.fills import FillModel
-from yeouido.backtest.metrics import compute_stats, drawdown, seoul_midnights
+from yeouido.backtest.metrics import (
+    DAY_NS,
+    SEOUL_OFFSET_NS,
+    seoul_midnights,
+)
 from yeouido.backtest.result import ORDER_COLUMNS, Result
 from yeouido.krx.costs import CostModel, transaction_tax_rate
 from yeouido.model.account import Fill
@@ -173,7 +177,7 @@ def build_grid(frames: dict[str, pd.DataFrame], interval: str) -> Grid:
         minutes = ends.hour * 60 + ends.minute
         after_close = np.asarray(minutes >= CLOSE_TIME.hour * 60 + CLOSE_TIME.minute)
     tax = np.zeros(shape, dtype=np.int64)
-    local_midnights = (unique_days + 9 * 3_600_000_000_000) // 86_400_000_000_000
+    local_midnights = (unique_days + SEOUL_OFFSET_NS) // DAY_NS
     days = tuple(local_midnights.astype("datetime64[D]").tolist())
     for column, code in enumerate(codes):
         instrument = backtest_instrument(code)
@@ -831,29 +835,23 @@ def build_result(
         list(pd.DatetimeIndex(frame.index).tz_convert(SEOUL).to_pydatetime())
         for frame in frames.values()
     ]
-    trades = round_trips(fills, bar_times, grid.codes)
-    fills_table = fills_frame(fills)
     steps = len(grid.stamps)
-    stats = compute_stats(equity, trades, fills_table, exposed / steps if steps else 0.0, cash)
     order_table: dict[str, Any] = dict(order_rows)
     order_table["created_at"] = seoul_times(order_rows["created_at"])
     order_table["updated_at"] = seoul_times(order_rows["updated_at"])
     order_table["quantity"] = np.array(order_rows["quantity"], dtype=np.int64)
     order_table["price"] = pd.array(order_rows["price"], dtype="Int64")
     order_table["filled_quantity"] = np.array(order_rows["filled_quantity"], dtype=np.int64)
-    return Result(
-        strategy=type(strategy).__name__,
-        params=dict(strategy.params),
-        symbols=grid.codes,
-        interval=interval,
-        mode="vectorized",
-        initial_cash=cash,
-        orders=pd.DataFrame(order_table, columns=list(ORDER_COLUMNS)),
-        fills=fills_table,
-        trades=trades,
-        equity=equity,
-        drawdown=drawdown(equity),
-        stats=stats,
-        bars=frames,
-        elapsed=elapsed,
+    return assemble_result(
+        strategy,
+        frames,
+        interval,
+        "vectorized",
+        cash,
+        pd.DataFrame(order_table, columns=list(ORDER_COLUMNS)),
+        fills,
+        bar_times,
+        equity,
+        exposed / steps if steps else 0.0,
+        elapsed,
     )

@@ -151,11 +151,14 @@ def _run_sweep(
     quiet: bool,
     as_json: bool,
 ) -> None:
-    from yeouido.backtest.sweeps import sweep
+    from yeouido.backtest.sweeps import STAT_COLUMNS, sweep
 
     if params:
         fixed = {name: [value] for name, value in params.items() if name not in grid}
         grid = {**fixed, **grid}
+    sortable = (*grid, *STAT_COLUMNS)
+    if sort not in sortable:
+        raise InvalidInput.for_field("sort", sort, f"must be one of {', '.join(sortable)}")
     with _ProgressBar(quiet, "sweep") as advance:
         outcome = sweep(
             strategy,
@@ -172,11 +175,7 @@ def _run_sweep(
             ray=ray,
             progress=advance,
         )
-    table = outcome.table
-    if sort not in table.columns:
-        choices = ", ".join(str(column) for column in table.columns if column != "error")
-        raise InvalidInput.for_field("sort", sort, f"must be one of {choices}")
-    table = table.sort_values(sort, ascending=False, na_position="last")
+    table = outcome.table.sort_values(sort, ascending=False, na_position="last")
     if as_json:
         print_json(
             {

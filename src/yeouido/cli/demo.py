@@ -20,22 +20,15 @@ from rich.live import Live
 from yeouido.brokers.paper.broker import PaperBroker
 from yeouido.cli.demo_strategy import GoldenCrossDemo
 from yeouido.cli.market_view import AccountView, DayLog, live_view, strategy_table, summary_table
-from yeouido.cli.output import console, reported_errors
+from yeouido.cli.output import console, parse_clock, reported_errors
 from yeouido.exchange.clock import NANOS, SimulationClock
 from yeouido.exchange.events import datetime_to_ts
-from yeouido.model import SEOUL, InvalidInput
+from yeouido.model import SEOUL
 
 BOOK_CODES = ("005930", "000660", "069500")
 STRATEGY_CODES = ("005930", "000660", "035420", "069500")
 STEP_SECONDS = 20
 INITIAL_CASH = 100_000_000
-
-
-def _parse_clock(text: str, field: str) -> time:
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput.for_field(field, text, "use HH:MM or HH:MM:SS") from None
 
 
 def demo(
@@ -49,7 +42,7 @@ def demo(
     """Run a simulated KRX trading day with a live view and a sample strategy trading on the
     paper broker, then print the day's summary."""
     with reported_errors():
-        end_clock = _parse_clock(until, "--until")
+        end_clock = parse_clock(until, "--until")
         with tempfile.TemporaryDirectory(prefix="yeouido-demo-") as data_dir:
             asyncio.run(_demo(seed, speed or None, end_clock, live, data_dir))
 

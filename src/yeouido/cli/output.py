@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 import typer
 from rich.console import Console
 
-from yeouido.model.errors import YeouidoError
+from yeouido.model.errors import InvalidInput, YeouidoError
 
 console = Console()
 error_console = Console(stderr=True)
@@ -60,3 +60,11 @@ def won(value: int | Decimal | None) -> str:
 
 
 Renderer = Callable[[], None]
+
+
+def parse_clock(text: str, field: str) -> time:
+    """A time of day from ``HH:MM`` or ``HH:MM:SS``; :class:`InvalidInput` naming ``field``."""
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput.for_field(field, text, "use HH:MM or HH:MM:SS") from None

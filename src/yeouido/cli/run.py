@@ -18,13 +18,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from datetime import time
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from yeouido.cli.output import console, print_json, reported_errors
+from yeouido.cli.output import console, parse_clock, print_json, reported_errors
 from yeouido.model.errors import InvalidInput
 from yeouido.strategy.loader import parse_assignments
 
@@ -48,13 +47,6 @@ def parse_symbols(text: str | None) -> list[str] | None:
     if text is None:
         return None
     return [code.strip() for code in text.split(",") if code.strip()]
-
-
-def _clock(text: str, field: str) -> time:
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput.for_field(field, text, "use HH:MM or HH:MM:SS") from None
 
 
 def broker_options(
@@ -88,7 +80,7 @@ def broker_options(
         if symbols:
             options["codes"] = symbols
         if start is not None:
-            options["start"] = _clock(start, "start")
+            options["start"] = parse_clock(start, "start")
         return options
     if broker == "kis":
         if env not in ("real", "mock"):

@@ -110,6 +110,28 @@ class _Forming:
     volume: int
     value: int
 
+    @classmethod
+    def from_bar(cls, bar: Bar, start: datetime, interval: str) -> _Forming:
+        """A forming bar of ``interval`` from ``start`` that begins as ``bar``."""
+        return cls(
+            start,
+            bar_close_time(start, interval),
+            bar.open,
+            bar.high,
+            bar.low,
+            bar.close,
+            bar.volume,
+            bar.value or int(bar.close * bar.volume),
+        )
+
+    def merge(self, bar: Bar) -> None:
+        """Extend with a later, shorter bar."""
+        self.high = max(self.high, bar.high)
+        self.low = min(self.low, bar.low)
+        self.close = bar.close
+        self.volume += bar.volume
+        self.value += bar.value or int(bar.close * bar.volume)
+
     def add(self, price: Price, quantity: int) -> None:
         if price > self.high:
             self.high = price
@@ -176,16 +198,7 @@ class BarBuilder:
         emitted = self._emitted.get(bar.code)
         if emitted is not None and start <= emitted:
             return
-        self._forming[bar.code] = _Forming(
-            start,
-            bar_close_time(start, self.interval),
-            bar.open,
-            bar.high,
-            bar.low,
-            bar.close,
-            bar.volume,
-            bar.value or int(bar.close * bar.volume),
-        )
+        self._forming[bar.code] = _Forming.from_bar(bar, start, self.interval)
 
     def reset(self) -> None:
         """Forget every forming bar and what was emitted (the market started a new session
@@ -264,22 +277,9 @@ def aggregate(bars: Iterable[Bar], interval: str) -> list[Bar]:
             current = None
         if current is None:
             code = bar.code
-            current = _Forming(
-                start,
-                bar_close_time(start, interval),
-                bar.open,
-                bar.high,
-                bar.low,
-                bar.close,
-                bar.volume,
-                bar.value or int(bar.close * bar.volume),
-            )
+            current = _Forming.from_bar(bar, start, interval)
         else:
-            current.high = max(current.high, bar.high)
-            current.low = min(current.low, bar.low)
-            current.close = bar.close
-            current.volume += bar.volume
-            current.value += bar.value or int(bar.close * bar.volume)
+            current.merge(bar)
     if current is not None:
         result.append(current.to_bar(code, interval))
     return result
