@@ -15,14 +15,12 @@ settings.register_profile("explore", deadline=None, max_examples=1_000, print_bl
 settings.load_profile(os.environ.get("YEOUIDO_HYPOTHESIS", "yeouido"))
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-KRX_DAILY = PROJECT_ROOT.parent / "shared" / "data" / "krx-daily"
+KRX_DAILY = PROJECT_ROOT / "tests" / "fixtures" / "krx-daily"
 
 
 @pytest.fixture(scope="session")
 def krx_daily_dir() -> Path:
-    """The directory of real KRX daily bars (``../shared/data/krx-daily`` beside the checkout)."""
-    if not KRX_DAILY.is_dir():
-        raise RuntimeError(f"real KRX daily bars are expected at {KRX_DAILY}")
+    """The real KRX daily bars kept in the repository (``tests/fixtures/krx-daily``)."""
     return KRX_DAILY
 
 
