@@ -37,6 +37,7 @@ from typing import Any
 
 import backtrader as bt
 import pandas as pd
+from krx_data import krx_daily_dir
 
 from yeouido.backtest.context import backtest_instrument
 from yeouido.backtest.data import load_bars
@@ -46,7 +47,7 @@ from yeouido.krx.costs import CostModel, transaction_tax_rate
 from yeouido.strategy import Strategy, load_strategy
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = ROOT.parent / "shared" / "data" / "krx-daily"
+DATA_DIR = krx_daily_dir()
 EXAMPLE = ROOT / "examples" / "golden_cross.py"
 CASH = 100_000_000
 WEIGHT = 0.5

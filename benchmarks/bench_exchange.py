@@ -20,13 +20,14 @@ import sys
 import time
 import tracemalloc
 from datetime import date, datetime
-from pathlib import Path
+
+from krx_data import krx_daily_dir
 
 from yeouido.exchange import Exchange, ViRules
 from yeouido.krx import default_master, next_trading_day, round_price
 from yeouido.model import SEOUL, Instrument, OrderRequest, YeouidoError
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "krx-daily"
+DATA = krx_daily_dir()
 OPERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 300_000
 INSTRUMENTS = 100
 

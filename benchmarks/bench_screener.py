@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import screener_watch  # the live-watch half, beside this script
+from krx_data import krx_daily_dir
 
 from yeouido.screener.panel import BarPanel, load_csv_dir
 from yeouido.screener.parser import parse
 from yeouido.screener.scan import scan
 from yeouido.screener.vector import evaluate
 
-DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "krx-daily"
+DATA_DIR = krx_daily_dir()
 SYNTHETIC = 2_500
 BARS = 500
 REPEATS = 7

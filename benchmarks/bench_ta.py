@@ -22,17 +22,17 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from krx_data import krx_daily_dir
 
 FloatArray = npt.NDArray[np.float64]
 
-DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "krx-daily"
+DATA_DIR = krx_daily_dir()
 BARS = 1_000_000
 STREAM_BARS = 200_000
 PREVIEW_BARS = 50_000
