@@ -4,7 +4,9 @@
 - :mod:`~yeouido.net.retry`: retries with exponential backoff and full jitter;
 - :mod:`~yeouido.net.circuit`: circuit breakers that fail fast with ``CircuitOpen``;
 - :mod:`~yeouido.net.tokens`: a cross-process token cache (0600 file or the OS keyring);
-- :mod:`~yeouido.net.secrets`: the masked :class:`Secret` and log masking.
+- :mod:`~yeouido.net.secrets`: the masked :class:`Secret` and log masking;
+- :mod:`~yeouido.net.http`: the resilient HTTP session every REST adapter sends through;
+- :mod:`~yeouido.net.websocket`: the reconnecting websocket every streaming adapter uses.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from yeouido.brokers.base import ALL_STREAMS, BuyingPower, Capabilities, MarketCallback
+from yeouido.brokers.base import BuyingPower, MarketCallback
 from yeouido.brokers.base import MarketEvent as MarketEventType
 from yeouido.brokers.kis import protocol as p
 from yeouido.brokers.kis.config import KisConfig
@@ -38,6 +38,7 @@ from yeouido.brokers.kis.parsing import (
     to_int,
 )
 from yeouido.brokers.kis.rest import KisRest
+from yeouido.brokers.kis.venue import KIS_CAPABILITIES, KIS_VENUE
 from yeouido.brokers.kis.websocket import KisWebSocket
 from yeouido.brokers.oms_broker import OmsBroker
 from yeouido.krx.calendar import is_trading_day, next_trading_day
@@ -55,13 +56,6 @@ from yeouido.oms.risk import RiskLimits, RiskManager
 
 log = logging.getLogger(__name__)
 
-KIS_CAPABILITIES: Final = Capabilities(
-    order_types=frozenset(d.order_type for d in p.ORDER_DIVISIONS),
-    time_in_force=frozenset(d.tif for d in p.ORDER_DIVISIONS),
-    sessions=frozenset(d.session for d in p.ORDER_DIVISIONS),
-    venues=frozenset(p.EXCG_ID_DVSN_CD.values()),
-    streams=ALL_STREAMS,
-)
 STREAM_TR_IDS: Final[dict[str, str]] = {"trades": p.WS_TRADE, "books": p.WS_BOOK}
 
 
@@ -100,6 +94,7 @@ class KisBroker(OmsBroker):
 
     name = "kis"
     capabilities = KIS_CAPABILITIES
+    venue = KIS_VENUE
 
     def __init__(self, config: KisConfig, *, risk: RiskLimits | None = None) -> None:
         self.config = config

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from yeouido.brokers.kis import protocol as p
+from yeouido.brokers.kis.venue import KIS_VENUE
 from yeouido.model.errors import (
     AuthError,
     BrokerError,
@@ -84,7 +85,7 @@ def error_from_response(
             field="tr_id",
             value=tr_id,
         )
-    cls = p.error_class(msg_cd)
+    cls = KIS_VENUE.error_class(msg_cd)
     message = f"KIS {env} {what}{where} failed: [{msg_cd}] {detail}"
     if msg_cd == p.ENV_MISMATCH:
         message += f" — {ENV_MISMATCH_HINT}"

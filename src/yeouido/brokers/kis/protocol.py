@@ -105,6 +105,11 @@ def has_more_pages(tr_cont: str | None) -> bool:
     return (tr_cont or "").strip().upper() in TR_CONT_MORE
 
 
+def is_error_envelope(data: object) -> bool:
+    """Whether a body is KIS's own answer (``rt_cd``/``msg_cd``/``msg1``), even on a 5xx."""
+    return isinstance(data, dict) and "msg_cd" in data
+
+
 def mock_tr_id(real: str) -> str:
     """The mock (모의투자) tr_id of a real one: a leading ``T``, ``J`` or ``C`` becomes ``V``;
     ``F…`` and ``H…`` ids are the same in both environments."""

@@ -1,4 +1,4 @@
-"""The KIS REST client: headers, tokens, rate budget, retries, circuit breaker and paging.
+"""The KIS REST client: headers, tokens, retries and paging over the kit's resilient session.
 
 Every request takes a slot of the app key's shared :class:`~yeouido.net.RateBudget`, goes
 through the :class:`~yeouido.net.CircuitBreaker` of the connection, and is retried with
@@ -12,7 +12,6 @@ repeated once. :meth:`KisRest.pages` follows ``tr_cont`` and ``CTX_AREA_*`` for 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -31,10 +30,10 @@ from yeouido.brokers.kis.errors import (
     retryable,
     retryable_order,
 )
-from yeouido.model.errors import ConnectionFailed
 from yeouido.net.circuit import CircuitBreaker
+from yeouido.net.http import ResilientSession
 from yeouido.net.ratelimit import RateBudget, rate_budget
-from yeouido.net.retry import RetryPolicy, Sleep, retry
+from yeouido.net.retry import RetryPolicy, Sleep
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +70,7 @@ class KisResponse:
 
 
 class KisRest:
-    """REST calls of one app key and account."""
+    """REST calls of one app key and account, over the kit's :class:`ResilientSession`."""
 
     def __init__(
         self,
@@ -81,97 +80,53 @@ class KisRest:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.config = config
-        self.budget = budget or rate_budget(
-            f"kis:{config.env}:{config.key_id}", config.rate, config.burst
+        self.http = ResilientSession(
+            f"KIS {config.env} REST",
+            config.base_url,
+            budget=budget
+            or rate_budget(f"kis:{config.env}:{config.key_id}", config.rate, config.burst),
+            circuit=CircuitBreaker(
+                f"KIS {config.env} REST ({config.base_url})",
+                config.circuit_threshold,
+                config.circuit_reset,
+            ),
+            timeout=config.timeout,
+            sleep=sleep,
+            is_envelope=p.is_error_envelope,
         )
-        self.circuit = CircuitBreaker(
-            f"KIS {config.env} REST ({config.base_url})",
-            config.circuit_threshold,
-            config.circuit_reset,
-        )
-        self._sleep = sleep
-        self._session: aiohttp.ClientSession | None = None
         self.auth = KisAuth(config, self._post_json, sleep=sleep)
-        self.requests = 0
 
     @property
     def session(self) -> aiohttp.ClientSession:
-        """The HTTP session (created on first use)."""
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.config.timeout),
-                connector=aiohttp.TCPConnector(limit=64),
-            )
-        return self._session
+        """The HTTP session (created on first use); the websocket connects through it."""
+        return self.http.session
+
+    @property
+    def requests(self) -> int:
+        """REST exchanges attempted so far."""
+        return self.http.requests
 
     async def close(self) -> None:
         """Close the HTTP session."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.http.close()
 
     # -- transport ------------------------------------------------------------------------
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        headers: dict[str, str] | None = None,
-        params: dict[str, str] | None = None,
-        body: dict[str, Any] | None = None,
-    ) -> tuple[int, dict[str, str], Any]:
-        """One HTTP exchange through the budget and the breaker: (status, headers, JSON)."""
-        self.circuit.before_call()
-        await self.budget.acquire()
-        self.requests += 1
-        url = self.config.base_url + path
-        try:
-            async with self.session.request(
-                method,
-                url,
-                headers=headers,
-                params=params,
-                data=None if body is None else json.dumps(body),
-            ) as response:
-                text = await response.text()
-                status = response.status
-                response_headers = {k.lower(): v for k, v in response.headers.items()}
-        except (TimeoutError, aiohttp.ClientError) as error:
-            self.circuit.record_failure()
-            raise ConnectionFailed(
-                f"KIS {self.config.env} {path} at {self.config.base_url} failed "
-                f"({type(error).__name__})",
-                field="url",
-                value=self.config.base_url,
-            ) from None
-        try:
-            data: Any = json.loads(text) if text else None
-        except ValueError:
-            data = None
-        if status >= 500 and not (isinstance(data, dict) and ("msg_cd" in data)):
-            self.circuit.record_failure()
-        else:
-            self.circuit.record_success()
-        return status, response_headers, data
-
     async def _post_json(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         """A plain JSON POST (token and approval endpoints), through the budget."""
 
         async def attempt() -> tuple[int, Any]:
-            status, _, data = await self._send(
+            answer = await self.http.send(
                 "POST", path, headers={"content-type": "application/json; charset=utf-8"}, body=body
             )
-            if status >= 500 and not isinstance(data, dict):
+            if answer.status >= 500 and not isinstance(answer.data, dict):
                 raise KisServerError(
-                    f"KIS {self.config.env} {path} failed with HTTP {status}",
+                    f"KIS {self.config.env} {path} failed with HTTP {answer.status}",
                     field="url",
                     value=self.config.base_url,
                 )
-            return status, data
+            return answer.status, answer.data
 
-        return await retry(
-            attempt, self.config.retry, retryable=retryable, sleep=self._sleep, describe=path
-        )
+        return await self.http.retrying(attempt, self.config.retry, retryable, path)
 
     def _headers(self, token: str, tr_id: str, tr_cont: str) -> dict[str, str]:
         return {
@@ -210,17 +165,17 @@ class KisRest:
             renewed = False
             while True:
                 token = await self.auth.token()
-                status, headers, data = await self._send(
+                answer = await self.http.send(
                     spec.method,
                     spec.path,
                     headers=self._headers(token.reveal(), tr, tr_cont),
                     params=params if spec.method == "GET" else None,
                     body=body if spec.method == "POST" else None,
                 )
-                if not is_failure(status, data) and isinstance(data, dict):
-                    return KisResponse(data, headers.get("tr_cont", "").strip(), tr)
+                if not is_failure(answer.status, answer.data) and isinstance(answer.data, dict):
+                    return KisResponse(answer.data, answer.headers.get("tr_cont", "").strip(), tr)
                 error = error_from_response(
-                    status, data, tr_id=tr, env=self.config.env, what=endpoint
+                    answer.status, answer.data, tr_id=tr, env=self.config.env, what=endpoint
                 )
                 if is_token_error(error) and not renewed:
                     log.info("KIS %s: token refused (%s), getting a new one", self.config.env, tr)
@@ -229,9 +184,7 @@ class KisRest:
                     continue
                 raise error
 
-        return await retry(
-            attempt, policy, retryable=classifier, sleep=self._sleep, describe=f"{endpoint} {tr}"
-        )
+        return await self.http.retrying(attempt, policy, classifier, f"{endpoint} {tr}")
 
     async def pages(
         self,

@@ -1,4 +1,5 @@
-"""The KIS websocket client: registrations, heartbeats, decryption and reconnection.
+"""The KIS websocket client: registrations, heartbeats and decryption over the kit's
+reconnecting websocket (:mod:`yeouido.net.websocket`).
 
 One connection per app key (KIS refuses a second with ``OPSP8996``). The client keeps the
 set of registrations (``tr_id``, ``tr_key``) and sends them again after every reconnect; it
@@ -11,8 +12,6 @@ drops, calling ``on_reconnect`` so the broker can fetch what it missed over REST
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -24,8 +23,9 @@ from yeouido.brokers.kis import protocol as p
 from yeouido.brokers.kis.auth import KisAuth
 from yeouido.brokers.kis.config import KisConfig
 from yeouido.brokers.kis.parsing import decrypt, split_frame
-from yeouido.model.errors import ConnectionFailed, NotSupported
+from yeouido.model.errors import NotSupported
 from yeouido.net.secrets import Secret
+from yeouido.net.websocket import ReconnectingWebSocket
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,8 @@ Registration = tuple[str, str]
 
 
 class KisWebSocket:
-    """Registrations over one websocket, kept across reconnects."""
+    """Registrations over one :class:`~yeouido.net.websocket.ReconnectingWebSocket`, kept
+    across reconnects."""
 
     def __init__(
         self,
@@ -47,61 +48,59 @@ class KisWebSocket:
     ) -> None:
         self.config = config
         self.auth = auth
-        self._session = session
         self._on_frame = on_frame
-        self._on_reconnect = on_reconnect
         self.registrations: dict[Registration, int] = {}
         """Registration → number of users (sent once, dropped when the last leaves)."""
         self._keys: dict[str, tuple[str, str]] = {}
-        self._socket: aiohttp.ClientWebSocketResponse | None = None
         self._approval: Secret | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._connected = asyncio.Event()
-        self._closing = False
-        self.connects = 0
         self.pings = 0
         self.replies: dict[Registration, str] = {}
-        self._send_tasks: set[asyncio.Future[None]] = set()
+        self.socket = ReconnectingWebSocket(
+            f"KIS {config.env}",
+            config.ws_url,
+            session,
+            on_text=self._text,
+            backoff=config.reconnect,
+            prepare=self._prepare,
+            on_connected=self._register_all,
+            on_reconnect=on_reconnect,
+            connect_timeout=config.timeout,
+        )
 
     # -- life cycle ---------------------------------------------------------------------
     async def start(self, timeout: float | None = None) -> None:
         """Connect (and keep reconnecting in the background); waits for the first connect."""
-        if self._task is None:
-            self._closing = False
-            self._task = asyncio.get_running_loop().create_task(self._run())
-        try:
-            await asyncio.wait_for(self._connected.wait(), timeout or self.config.timeout)
-        except TimeoutError:
-            raise ConnectionFailed(
-                f"KIS {self.config.env} websocket at {self.config.ws_url} did not connect",
-                field="ws_url",
-                value=self.config.ws_url,
-            ) from None
+        await self.socket.start(timeout)
 
     async def close(self) -> None:
         """Disconnect and stop reconnecting."""
-        self._closing = True
-        if self._socket is not None and not self._socket.closed:
-            await self._socket.close()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
+        await self.socket.close()
 
     @property
     def connected(self) -> bool:
         """Whether the socket is open now."""
-        return self._socket is not None and not self._socket.closed
+        return self.socket.connected
+
+    @property
+    def connects(self) -> int:
+        """Successful connections so far."""
+        return self.socket.connects
 
     async def wait_connected(self, timeout: float = 10.0) -> None:
         """Wait until the socket is (re)connected and registrations were sent."""
-        await asyncio.wait_for(self._connected.wait(), timeout)
+        await self.socket.wait_connected(timeout)
 
     async def drop(self) -> None:
         """Close the current socket as if the server dropped it (tests); reconnects."""
-        if self._socket is not None:
-            await self._socket.close()
+        await self.socket.drop()
+
+    async def _prepare(self) -> None:
+        if self._approval is None:
+            self._approval = await self.auth.approval_key()
+
+    async def _register_all(self) -> None:
+        for tr_id, tr_key in list(self.registrations):
+            await self.socket.send_text(self._message(tr_id, tr_key, p.WS_SUBSCRIBE))
 
     # -- registrations ---------------------------------------------------------------------
     def subscribe(self, tr_id: str, tr_key: str) -> None:
@@ -135,11 +134,8 @@ class KisWebSocket:
             self._send_soon(tr_id, tr_key, p.WS_UNSUBSCRIBE)
 
     def _send_soon(self, tr_id: str, tr_key: str, tr_type: str) -> None:
-        if not self.connected:
-            return  # sent on (re)connect
-        task = asyncio.get_running_loop().create_task(self._send(tr_id, tr_key, tr_type))
-        self._send_tasks.add(task)
-        task.add_done_callback(self._send_tasks.discard)
+        if self._approval is not None:  # before the first connect: sent on connect
+            self.socket.send_soon(self._message(tr_id, tr_key, tr_type))
 
     def _message(self, tr_id: str, tr_key: str, tr_type: str) -> str:
         assert self._approval is not None
@@ -155,82 +151,12 @@ class KisWebSocket:
             }
         )
 
-    async def _send(self, tr_id: str, tr_key: str, tr_type: str) -> None:
-        socket = self._socket
-        if socket is None or socket.closed:
-            return
-        with contextlib.suppress(ConnectionError, aiohttp.ClientError, RuntimeError):
-            await socket.send_str(self._message(tr_id, tr_key, tr_type))
-
-    # -- the connection loop ----------------------------------------------------------------
-    async def _run(self) -> None:
-        failures = 0
-        while not self._closing:
-            try:
-                if self._approval is None:
-                    self._approval = await self.auth.approval_key()
-                socket = await self._session().ws_connect(
-                    self.config.ws_url, autoping=True, heartbeat=None, max_msg_size=0
-                )
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                failures += 1
-                delay = self.config.reconnect.delay(min(failures - 1, 10))
-                log.warning(
-                    "KIS %s websocket connect failed (%s); retry in %.2f s",
-                    self.config.env,
-                    type(error).__name__,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-                continue
-            self._socket = socket
-            failures = 0
-            self.connects += 1
-            reconnect = self.connects > 1
-            for tr_id, tr_key in list(self.registrations):
-                await self._send(tr_id, tr_key, p.WS_SUBSCRIBE)
-            self._connected.set()
-            if reconnect:
-                log.info("KIS %s websocket reconnected", self.config.env)
-                if self._on_reconnect is not None:
-                    task = asyncio.ensure_future(self._on_reconnect())
-                    self._send_tasks.add(task)
-                    task.add_done_callback(self._send_tasks.discard)
-            try:
-                await self._read(socket)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("KIS %s websocket reader failed", self.config.env)
-            finally:
-                self._connected.clear()
-                self._socket = None
-                with contextlib.suppress(Exception):
-                    await socket.close()
-            if self._closing:
-                return
-            failures += 1
-            delay = self.config.reconnect.delay(min(failures - 1, 10))
-            log.warning(
-                "KIS %s websocket closed (code %s); reconnecting in %.2f s",
-                self.config.env,
-                socket.close_code,
-                delay,
-            )
-            await asyncio.sleep(delay)
-
-    async def _read(self, socket: aiohttp.ClientWebSocketResponse) -> None:
-        async for message in socket:
-            if message.type is aiohttp.WSMsgType.TEXT:
-                text: str = message.data
-                if p.is_data_frame(text):
-                    self._frame(text)
-                else:
-                    await self._control(socket, text)
-            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.ERROR):
-                break
+    # -- what the server sends ------------------------------------------------------------------
+    async def _text(self, socket: aiohttp.ClientWebSocketResponse, text: str) -> None:
+        if p.is_data_frame(text):
+            self._frame(text)
+        else:
+            await self._control(socket, text)
 
     def _frame(self, text: str) -> None:
         encrypted, tr_id, count, payload = split_frame(text)
