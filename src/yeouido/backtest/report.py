@@ -589,8 +589,11 @@ def _messages_html(result: Result, intraday: bool) -> str:
     left = len(messages) - len(shown)
     note = f'<p class="note">{left:,} more messages left out.</p>' if left else ""
     return (
-        f"<section>\n<h2>Messages</h2>\n<details><summary>{len(messages):,} messages from the "
-        f'strategy</summary>{note}<div class="scroll"><table class="messages">{rows}</table>'
+        f"<section>\n<h2>Messages</h2>\n<details{' open' if len(messages) <= 100 else ''}>"
+        f"<summary>{len(messages):,} messages from the "
+        f'strategy (ctx.log)</summary>{note}<div class="scroll"><table class="messages">'
+        f"<thead><tr><th>time (Korea, KST)</th><th>message</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
         "</div></details>\n</section>\n"
     )
 

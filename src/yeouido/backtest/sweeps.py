@@ -44,6 +44,7 @@ import itertools
 import math
 import multiprocessing
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -77,7 +78,7 @@ from yeouido.backtest.vectorized import (
     series_bars,
 )
 from yeouido.krx.costs import CostModel
-from yeouido.model.errors import InvalidInput, NotSupported
+from yeouido.model.errors import ConnectionFailed, InvalidInput, NotSupported
 from yeouido.strategy.base import INTERVALS, Strategy
 from yeouido.strategy.loader import load_strategy
 from yeouido.strategy.signal import SeriesBars, SignalStrategy
@@ -854,6 +855,8 @@ def sweep(
     if ray is not None and (not isinstance(ray, str) or not ray.strip()):
         raise InvalidInput.for_field("ray", ray, "must be a Ray address or 'local'")
     ray_module = _import_ray(ray.strip()) if ray is not None else None
+    if ray is not None and ray_module is not None and not ray_module.is_initialized():
+        check_ray_address(ray.strip())
     if symbols is None:
         if strategy_class.symbols:
             symbols = strategy_class.symbols
@@ -1101,6 +1104,61 @@ def _import_ray(address: str) -> Any:
     return ray
 
 
+RAY_CONNECT_SECONDS = 3.0
+"""How long :func:`check_ray_address` waits for a Ray cluster to accept a connection."""
+RAY_GCS_PORT = 6379
+RAY_CLIENT_PORT = 10001
+
+
+def ray_endpoint(address: str) -> tuple[str, int] | None:
+    """The host and port a Ray address names (``"host:6379"``, ``"ray://host:10001"``; the
+    default ports when left out), or ``None`` for ``"local"`` and ``"auto"`` without
+    ``$RAY_ADDRESS``."""
+    if address == "local":
+        return None
+    if address == "auto":
+        address = os.environ.get("RAY_ADDRESS", "").strip()
+        if not address or address in ("auto", "local"):
+            return None
+    client = address.startswith("ray://")
+    rest = address.removeprefix("ray://").rstrip("/")
+    host, separator, port_text = rest.rpartition(":")
+    if not separator:
+        host, port_text = rest, ""
+    host = host.strip("[]") or "127.0.0.1"
+    if not port_text:
+        return host, RAY_CLIENT_PORT if client else RAY_GCS_PORT
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise InvalidInput.for_field(
+            "ray", address, "must be HOST:PORT, ray://HOST:PORT, auto or local"
+        ) from None
+    if not 0 < port < 65536:
+        raise InvalidInput.for_field("ray", address, "the port must be 1-65535")
+    return host, port
+
+
+def check_ray_address(address: str, timeout: float = RAY_CONNECT_SECONDS) -> None:
+    """Raise :class:`ConnectionFailed` within ``timeout`` seconds when nothing accepts a
+    connection at the Ray address (``ray.init`` itself retries for minutes)."""
+    endpoint = ray_endpoint(address)
+    if endpoint is None:
+        return
+    host, port = endpoint
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as error:
+        reason = "timed out" if isinstance(error, TimeoutError) else error.strerror or error
+        raise ConnectionFailed.for_field(
+            "ray",
+            address,
+            f"no Ray cluster answers at {host}:{port} ({reason}); start one with "
+            "`ray start --head` or sweep with --ray local",
+        ) from None
+
+
 @contextmanager
 def _ray_session(ray: Any, address: str) -> Iterator[Any]:
     """``ray`` connected to ``address`` (or to a local instance started for the sweep with
@@ -1117,7 +1175,13 @@ def _ray_session(ray: Any, address: str) -> Iterator[Any]:
                 _node_ip_address="127.0.0.1",
             )
         else:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False)
+            check_ray_address(address)
+            try:
+                ray.init(address=address, include_dashboard=False, log_to_driver=False)
+            except (ConnectionError, TimeoutError) as error:
+                raise ConnectionFailed.for_field(
+                    "ray", address, f"cannot connect to the Ray cluster: {error}"
+                ) from error
         started = True
     try:
         yield ray

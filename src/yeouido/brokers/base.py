@@ -13,19 +13,55 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from yeouido.model.account import Balance, Fill, Position
 from yeouido.model.enums import OrderStatus, OrderType, Session, Side, TimeInForce, Venue
-from yeouido.model.errors import NotSupported
+from yeouido.model.errors import InvalidInput, NotSupported
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.market_data import OrderBook, Quote, Trade
 from yeouido.model.orders import Order, OrderRequest
 
+T = TypeVar("T")
+
 ALL_STREAMS = frozenset({"trades", "books", "orders", "fills"})
 BAR_INTERVALS = frozenset({"1d", "1m"})
+
+
+def check_stream_limits(duration: float | None, timeout: float | None) -> None:
+    """Raise :class:`InvalidInput` unless ``duration`` and ``timeout`` are ``None`` or
+    seconds >= 0."""
+    for name, value in (("duration", duration), ("timeout", timeout)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise InvalidInput.for_field(name, value, "must be seconds >= 0 (or None)")
+
+
+async def queued_events(
+    queue: asyncio.Queue[T], *, duration: float | None = None, timeout: float | None = None
+) -> AsyncIterator[T]:
+    """The items put on ``queue`` as they arrive, until ``duration`` seconds have passed in
+    all or ``timeout`` seconds pass without one (each ``None`` for no limit)."""
+    check_stream_limits(duration, timeout)
+    loop = asyncio.get_running_loop()
+    deadline = None if duration is None else loop.time() + duration
+    while True:
+        wait = timeout
+        if deadline is not None:
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            wait = left if wait is None else min(wait, left)
+        if wait is None:
+            yield await queue.get()
+            continue
+        try:
+            yield await asyncio.wait_for(queue.get(), wait)
+        except TimeoutError:
+            return
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,15 +211,22 @@ class AsyncBroker(ABC):
         """OHLCV bars (index: bar start time, Seoul; columns open, high, low, close, volume)."""
 
     async def stream(
-        self, codes: Iterable[str], kinds: Iterable[str] = ("trades", "books")
+        self,
+        codes: Iterable[str],
+        kinds: Iterable[str] = ("trades", "books"),
+        *,
+        duration: float | None = None,
+        timeout: float | None = None,
     ) -> AsyncIterator[MarketEvent]:
         """Trades (:class:`~yeouido.model.Trade`) and books (:class:`~yeouido.model.OrderBook`)
-        of ``codes`` as they happen (built on :meth:`on_market`)."""
+        of ``codes`` as they happen (built on :meth:`on_market`). It ends after ``duration``
+        seconds in all, or after ``timeout`` seconds without an event (idle time); without
+        either it runs until the consumer stops."""
         queue: asyncio.Queue[MarketEvent] = asyncio.Queue()
         unsubscribe = self.on_market(codes, queue.put_nowait, kinds)
         try:
-            while True:
-                yield await queue.get()
+            async for event in queued_events(queue, duration=duration, timeout=timeout):
+                yield event
         finally:
             unsubscribe()
 

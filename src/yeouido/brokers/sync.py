@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import Future
 from datetime import datetime
@@ -24,6 +25,7 @@ from yeouido.brokers.base import (
     MarketEvent,
     OrderCallback,
     OrderEvent,
+    check_stream_limits,
 )
 from yeouido.brokers.registry import connect_async
 from yeouido.model.account import Balance, Fill, Position
@@ -117,9 +119,15 @@ class Broker:
         codes: Iterable[str],
         kinds: Iterable[str] = ("trades", "books"),
         timeout: float | None = None,
+        *,
+        duration: float | None = None,
     ) -> Iterator[MarketEvent]:
-        """Trades and books of ``codes`` as a blocking iterator (``timeout`` seconds of
-        silence ends it)."""
+        """Trades and books of ``codes`` as a blocking iterator. ``duration``: seconds in all
+        (``stream(codes, duration=10)`` returns after about 10 s); ``timeout``: seconds of
+        silence (idle time, not a total) that end it. Without either it runs until the loop
+        over it stops."""
+        check_stream_limits(duration, timeout)
+        deadline = None if duration is None else time.monotonic() + duration
         items: queue.Queue[Any] = queue.Queue()
         codes, kinds = list(codes), list(kinds)
 
@@ -133,8 +141,14 @@ class Broker:
         task = asyncio.run_coroutine_threadsafe(pump(), self._loop.loop)
         try:
             while True:
+                wait = timeout
+                if deadline is not None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return
+                    wait = left if wait is None else min(wait, left)
                 try:
-                    item = items.get(timeout=timeout)
+                    item = items.get(timeout=wait)
                 except queue.Empty:
                     return
                 if item is _END:

@@ -8,11 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from yeouido.cli.output import console, error_console, print_json, reported_errors
+from yeouido.cli.errors import reported_errors
+from yeouido.cli.output import console, error_console, print_json
 from yeouido.model.errors import InvalidInput
+
+LOG_LINES = 10
+"""``ctx.log`` messages printed after a backtest without ``--log``."""
 
 
 def backtest(
@@ -46,20 +51,27 @@ def backtest(
     ray: str | None = typer.Option(None, "--ray", help="Run the sweep on this Ray cluster."),
     sort: str = typer.Option("sharpe", "--sort", help="Sweep: the statistic to rank by."),
     trades: int = typer.Option(10, "--trades", help="How many of the last trades to list."),
+    log: bool = typer.Option(
+        False,
+        "--log",
+        help=f"Print every ctx.log message (by default the last {LOG_LINES} and a count).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Backtest a strategy on daily (or minute) bars with KRX rules, costs and T+2 cash."""
     from yeouido.backtest.runner import run_backtest
-    from yeouido.strategy.loader import load_strategy, parse_assignments, parse_grid
+    from yeouido.strategy.loader import load_strategy, parse_grid, parse_params
 
-    with reported_errors(as_json):
+    with reported_errors(as_json, strategy_file):
+        if trades < 0:
+            raise InvalidInput.for_field("trades", trades, "must be a whole number >= 0")
         strategy = load_strategy(strategy_file, strategy_name)
-        params = parse_assignments(param)
+        params = parse_params(strategy, param)
         if sweep:
             _run_sweep(
                 strategy,
-                parse_grid(sweep),
+                parse_grid(sweep, strategy=strategy),
                 params,
                 data,
                 symbols,
@@ -102,6 +114,10 @@ def backtest(
                 "orders": len(result.orders),
                 "fills": len(result.fills),
                 "trades": result.trades.tail(trades).to_dict("records") if trades else [],
+                "logs": [
+                    {"time": seoul_time(moment).isoformat(), "message": text}
+                    for moment, text in result.messages
+                ],
                 "report": str(written) if written else None,
                 "elapsed": round(result.elapsed, 4),
             }
@@ -126,6 +142,7 @@ def backtest(
                 f"{row['return'] * 100:.2f}%",
             )
         console.print(table)
+    _print_logs(result.messages, None if log else LOG_LINES)
     console.print(
         f"{len(result.orders)} orders, {len(result.fills)} fills in {result.elapsed:.2f} s"
     )
@@ -197,6 +214,30 @@ def _run_sweep(
         shown.add_row(*(_cell(row[column], column) for column in columns))
     console.print(shown)
     console.print(f"{outcome.throughput:,.0f} bar·params/s")
+
+
+def seoul_time(moment: Any) -> Any:
+    """``moment`` (a timezone-aware time) in Korea time."""
+    from yeouido.model.time import SEOUL
+
+    return moment.astimezone(SEOUL) if getattr(moment, "tzinfo", None) else moment
+
+
+def _print_logs(messages: list[tuple[Any, str]], last: int | None) -> None:
+    """The strategy's ``ctx.log`` messages with their Korea time (the last ``last`` of them
+    and how many there were, or all)."""
+    if not messages:
+        return
+    shown = messages if last is None or len(messages) <= last else messages[-last:]
+    if len(shown) < len(messages):
+        title = f"ctx.log: the last {len(shown)} of {len(messages):,} messages (all with --log)"
+    else:
+        title = f"ctx.log: {len(messages):,} messages"
+    console.print(f"[bold]{title}[/]", highlight=False)
+    for moment, text in shown:
+        stamp = seoul_time(moment)
+        when = f"{stamp:%Y-%m-%d %H:%M:%S} KST" if hasattr(stamp, "strftime") else str(stamp)
+        console.print(f"  {when}  {escape(text)}", highlight=False)
 
 
 SWEEP_COLUMNS = ("total_return", "cagr", "max_drawdown", "sharpe", "trades", "win_rate")

@@ -9,9 +9,11 @@ from yeouido.cli import data, paper, sandbox, screen
 from yeouido.cli.backtest import backtest
 from yeouido.cli.calendar import calendar
 from yeouido.cli.demo import demo
+from yeouido.cli.errors import DEBUG_OPTION, set_debug
 from yeouido.cli.rules import rules
 from yeouido.cli.run import run
 from yeouido.cli.today import today
+from yeouido.cli.trading import COMMAND_OPTIONS as TRADING_COMMAND_OPTIONS
 from yeouido.cli.trading import COMMANDS as TRADING_COMMANDS
 
 app = typer.Typer(
@@ -21,6 +23,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
+
+
+@app.callback()
+def root(debug: bool = DEBUG_OPTION) -> None:
+    """System trading for the Korean market: KRX rules, simulation, brokers, strategies."""
+    set_debug(debug)
 
 
 @app.command()
@@ -36,7 +44,10 @@ app.command()(today)
 app.command()(run)
 app.command()(backtest)
 for trading_command in TRADING_COMMANDS:
-    app.command(name=trading_command.__name__)(trading_command)
+    app.command(
+        name=trading_command.__name__,
+        **TRADING_COMMAND_OPTIONS.get(trading_command.__name__, {}),
+    )(trading_command)
 app.add_typer(paper.app, name="paper")
 app.add_typer(screen.app, name="screen")
 app.add_typer(sandbox.app, name="sandbox")

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from yeouido.model.errors import InvalidInput, YeouidoError
+from yeouido.model.errors import InvalidInput
 
 console = Console()
 error_console = Console(stderr=True)
@@ -41,15 +41,12 @@ def print_json_line(data: Any) -> None:
 
 @contextmanager
 def reported_errors(as_json: bool = False) -> Iterator[None]:
-    """Turn a :class:`YeouidoError` into a one-line message (or JSON) and exit code 2."""
-    try:
+    """Turn a :class:`YeouidoError` into a one-line message (or JSON) and exit code 2 (see
+    :mod:`yeouido.cli.errors`: ``--debug`` adds the traceback)."""
+    from yeouido.cli.errors import reported_errors as report
+
+    with report(as_json):
         yield
-    except YeouidoError as error:
-        if as_json:
-            print_json(error.to_dict())
-        else:
-            error_console.print(f"[bold red]error[/] {error}", highlight=False)
-        raise typer.Exit(EXIT_INVALID_INPUT) from None
 
 
 def won(value: int | Decimal | None) -> str:

@@ -23,7 +23,8 @@ from typing import Any
 
 import typer
 
-from yeouido.cli.output import console, parse_clock, print_json, reported_errors
+from yeouido.cli.errors import DEBUG_HINT, debug_enabled, print_traceback, reported_errors
+from yeouido.cli.output import console, parse_clock, print_json
 from yeouido.model.errors import InvalidInput
 from yeouido.strategy.loader import parse_assignments
 
@@ -179,12 +180,12 @@ def run(
     """Run a strategy on the paper market or a broker until Ctrl-C, --duration or --until;
     print its orders, fills and positions at the end."""
     from yeouido.strategy.loader import load_strategy
+    from yeouido.strategy.loader import parse_params as typed_params
     from yeouido.strategy.runtime import parse_until, run_live
 
     _setup_logging(verbose)
-    with reported_errors(as_json):
+    with reported_errors(as_json, strategy_file):
         codes = parse_symbols(symbols)
-        values = parse_params(params or [])
         if service is None and broker == "paper":
             service = os.environ.get(PAPER_URL_VARIABLE) or None
         options = broker_options(
@@ -203,7 +204,7 @@ def run(
         )
         until_value = parse_until(until) if until is not None else None
         strategy_class = load_strategy(strategy_file, strategy_name)
-        strategy = strategy_class(**values)
+        strategy = strategy_class(**typed_params(strategy_class, params))
         if codes is None and not strategy_class.symbols:
             raise InvalidInput.for_field(
                 "symbols", "", f"{strategy_class.__name__} names none: give --symbols"
@@ -225,11 +226,15 @@ def run(
         print_json(summary.to_dict())
     else:
         _render(summary)
+    if summary.failure is not None and debug_enabled():
+        print_traceback(summary.failure)
     if not summary.ok:
         raise typer.Exit(EXIT_STRATEGY_FAILED)
 
 
 def _render(summary: Any) -> None:
+    from rich.markup import escape
+
     from yeouido.cli.trading import render_fills, render_orders, render_positions
 
     ended = f" at {summary.ended:%H:%M:%S}" if summary.ended is not None else ""
@@ -240,7 +245,9 @@ def _render(summary: Any) -> None:
         f"{summary.reconnects} reconnects"
     )
     if summary.error is not None:
-        console.print(f"[bold red]strategy error[/] {summary.error}", highlight=False)
+        console.print(f"[bold red]strategy error[/] {escape(summary.error)}", highlight=False)
+        if summary.failure is not None and not debug_enabled():
+            console.print(DEBUG_HINT, style="dim", highlight=False)
     render_orders(summary.orders)
     render_fills(summary.fills)
     render_positions(summary.positions)

@@ -10,6 +10,7 @@ journal of these commands lives in the user data directory and is reconciled on 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -17,12 +18,13 @@ from typing import Any, TypeVar
 
 import typer
 from rich.table import Table
+from typer.core import TyperCommand
 
 from yeouido.brokers.paper.broker import DEFAULT_SERVICE
 from yeouido.brokers.paper.wire import encode
 from yeouido.brokers.sync import Broker, connect
 from yeouido.cli.output import console, print_json, reported_errors, won
-from yeouido.model import Fill, Order, OrderBook, Position, Quote
+from yeouido.model import Fill, InvalidQuantity, Order, OrderBook, Position, Quote
 
 T = TypeVar("T")
 TYPE_HELP = "limit, market, conditional_limit, best_opposite, best_same_side, midpoint, stop_limit."
@@ -228,6 +230,8 @@ def _order_command(side: str) -> Callable[..., None]:
         service: str | None = ServiceOption,
         as_json: bool = JsonOption,
     ) -> None:
+        _check_quantity(quantity, as_json)
+
         def act(connection: Broker) -> Order:
             send = connection.buy if side == "buy" else connection.sell
             return send(
@@ -244,6 +248,33 @@ def _order_command(side: str) -> Callable[..., None]:
 buy = _order_command("buy")
 sell = _order_command("sell")
 
+_NEGATIVE_NUMBER = re.compile(r"-\d[\d,_]*(\.\d+)?")
+
+
+class NumberArgumentsCommand(TyperCommand):
+    """A command whose number arguments may be negative: ``sell 005930 -5`` reaches the
+    command (and its validation) instead of failing as the unknown option ``-5``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Read a negative number as an argument (other unknown options stay errors)."""
+        if any(_NEGATIVE_NUMBER.fullmatch(arg) for arg in args):
+            ctx.ignore_unknown_options = True
+        return super().parse_args(ctx, args)
+
+
+COMMAND_OPTIONS: dict[str, dict[str, Any]] = {
+    "buy": {"cls": NumberArgumentsCommand},
+    "sell": {"cls": NumberArgumentsCommand},
+}
+"""Extra ``app.command`` options of the trading commands, by command name."""
+
+
+def _check_quantity(quantity: int | None, as_json: bool) -> None:
+    """A clear error before connecting when ``quantity`` is given and not positive."""
+    with reported_errors(as_json):
+        if quantity is not None and quantity <= 0:
+            raise InvalidQuantity.for_field("quantity", quantity, "must be a positive whole number")
+
 
 def modify(
     order_id: str,
@@ -254,6 +285,7 @@ def modify(
     as_json: bool = JsonOption,
 ) -> None:
     """Change an open order's open quantity and/or price."""
+    _check_quantity(quantity, as_json)
     _run(
         broker,
         service,

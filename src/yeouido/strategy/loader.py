@@ -6,6 +6,7 @@ import importlib.util
 import inspect
 import math
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,84 @@ def parse_assignments(items: list[str] | None, option: str = "--param") -> dict[
     return result
 
 
-def parse_grid(items: list[str] | None, option: str = "--sweep") -> dict[str, list[Any]]:
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _kind(default: Any) -> str:
+    """The type a parameter's value must have, named for a message."""
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "a whole number"
+    if isinstance(default, float | Decimal):
+        return "a number"
+    return "text"
+
+
+def convert_param(strategy: type[Strategy], name: str, text: str, option: str = "--param") -> Any:
+    """The value of ``strategy``'s parameter ``name`` from ``text``, of the type of its
+    default in ``strategy.params`` (an ``int`` default takes whole numbers, a ``float`` any
+    number, a ``bool`` true/false/yes/no/1/0, a ``str`` the text as it is). An unknown name
+    or a value of the wrong type raises :class:`InvalidInput` naming the parameter, the
+    value and the type expected."""
+    defaults = strategy.params
+    if name not in defaults:
+        known = ", ".join(sorted(defaults)) or "none"
+        raise InvalidInput.for_field(
+            option, f"{name}={text}", f"{strategy.__name__} has no parameter {name} ({known})"
+        )
+    default = defaults[name]
+    value = text.strip()
+    try:
+        if isinstance(default, bool):
+            if value.lower() in _TRUE | _FALSE:
+                return value.lower() in _TRUE
+            raise ValueError(value)
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError(value)
+            return number
+        if isinstance(default, Decimal):
+            decimal = Decimal(value)
+            if not decimal.is_finite():
+                raise ValueError(value)
+            return decimal
+    except (ValueError, ArithmeticError):
+        raise InvalidInput.for_field(
+            name,
+            value,
+            f"{option} {name} must be {_kind(default)} "
+            f"(the default of {strategy.__name__}.params[{name!r}] is {default!r})",
+        ) from None
+    if isinstance(default, str):
+        return value
+    return parse_value(value)
+
+
+def parse_params(
+    strategy: type[Strategy], items: list[str] | None, option: str = "--param"
+) -> dict[str, Any]:
+    """``["fast=5", "slow=20"]`` as ``{"fast": 5, "slow": 20}``, each value of the type of
+    the parameter's default (see :func:`convert_param`)."""
+    result: dict[str, Any] = {}
+    for item in items or []:
+        name, separator, value = item.partition("=")
+        if not separator or not name.strip().isidentifier() or not value.strip():
+            raise InvalidInput.for_field(option, item, "must be NAME=VALUE (e.g. fast=5)")
+        result[name.strip()] = convert_param(strategy, name.strip(), value, option)
+    return result
+
+
+def parse_grid(
+    items: list[str] | None, option: str = "--sweep", strategy: type[Strategy] | None = None
+) -> dict[str, list[Any]]:
     """``["fast=3,5,8", "slow=20:60:20"]`` as ``{"fast": [3, 5, 8], "slow": [20, 40, 60]}``
-    (``START:STOP:STEP`` is an inclusive integer range)."""
+    (``START:STOP:STEP`` is an inclusive integer range). With ``strategy`` each value is of
+    the type of the parameter's default (see :func:`convert_param`)."""
     grid: dict[str, list[Any]] = {}
     for item in items or []:
         name, separator, values = item.partition("=")
@@ -99,6 +175,15 @@ def parse_grid(items: list[str] | None, option: str = "--sweep") -> dict[str, li
                     option, item, "a range needs STEP > 0 and STOP >= START"
                 )
             grid[name.strip()] = list(range(start, stop + 1, step))
+            if strategy is not None:
+                for number in grid[name.strip()]:
+                    convert_param(strategy, name.strip(), str(number), option)
+        elif strategy is not None:
+            grid[name.strip()] = [
+                convert_param(strategy, name.strip(), part, option)
+                for part in text.split(",")
+                if part.strip()
+            ]
         else:
             grid[name.strip()] = [parse_value(part) for part in text.split(",") if part.strip()]
     return grid

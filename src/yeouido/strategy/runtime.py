@@ -25,8 +25,10 @@ losing or repeating a fill. It stops on :meth:`LiveRuntime.stop` (SIGINT or SIGT
 :func:`run_live`), after ``duration`` wall seconds, or when the market time reaches ``until``
 (``"close"``: once the regular session's closing auction has printed). Stopping runs
 ``on_stop``, optionally cancels the strategy's open orders, closes the broker and returns a
-:class:`RunSummary`. An exception raised by a strategy callback is logged with its traceback
-and stops the run the same way (no further callback runs except ``on_stop``).
+:class:`RunSummary`. An exception raised by a strategy callback is logged as one line naming
+the user's file, line and error (the traceback at the DEBUG level; ``RunSummary.failure``
+keeps the exception) and stops the run the same way (no further callback runs except
+``on_stop``).
 
 The market time (``ctx.now``) is the paper market's simulated clock in-process, the paper
 service's clock for ``yeouido paper serve``, and the Seoul wall clock at a broker (moved to
@@ -68,6 +70,7 @@ from yeouido.model.time import SEOUL, now_seoul
 from yeouido.net.retry import RetryPolicy
 from yeouido.net.secrets import install_log_masking
 from yeouido.strategy.base import INTERVALS, Strategy
+from yeouido.strategy.failure import strategy_failure
 from yeouido.strategy.live_bars import (
     DAILY,
     DAILY_CLOSE_GRACE,
@@ -243,6 +246,12 @@ class RunSummary:
     balance: Balance | None = None
     messages: list[tuple[datetime, str]] = field(default_factory=list)
     broker_closed: bool = False
+    _failure: BaseException | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def failure(self) -> BaseException | None:
+        """The exception the strategy raised, when it did (its traceback for ``--debug``)."""
+        return self._failure
 
     @property
     def ok(self) -> bool:
@@ -773,17 +782,20 @@ class LiveRuntime:
             self._fail("indicators", error)
 
     def _fail(self, name: str, error: Exception) -> None:
+        located = strategy_failure(error)
+        described = located.message if located is not None else _describe(error)
         log.error(
-            "the strategy %s raised in %s: %s: %s; stopping",
+            "the strategy %s raised in %s; stopping: %s",
             type(self.strategy).__name__,
             name,
-            type(error).__name__,
-            error,
-            exc_info=error,
+            described,
         )
+        log.debug("the strategy's traceback", exc_info=error)
         self.failure = error
         self._callbacks_open = False
-        self.summary.error = f"{name}: {type(error).__name__}: {error}"
+        named = located is not None and name in (located.callback, located.function)
+        self.summary.error = described if named else f"{name}: {described}"
+        self.summary._failure = error
         self.stop("error")
         raise _StrategyFailed(name) from error
 
@@ -1017,9 +1029,13 @@ class LiveRuntime:
             self.strategy.on_stop(self.ctx)  # type: ignore[arg-type]
             self.summary.on_stop_ran = True
         except Exception as error:
-            log.error("the strategy raised in on_stop: %s", _describe(error), exc_info=error)
+            located = strategy_failure(error)
+            described = located.message if located is not None else _describe(error)
+            log.error("the strategy raised in on_stop: %s", described)
+            log.debug("the strategy's traceback", exc_info=error)
             if self.summary.error is None:
-                self.summary.error = f"on_stop: {type(error).__name__}: {error}"
+                self.summary.error = f"on_stop: {described}"
+                self.summary._failure = error
 
     def _cancel_open_orders(self) -> None:
         ctx, broker = self.ctx, self._broker

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 import pandas as pd
 
 from yeouido.brokers.base import BuyingPower, MarketCallback
-from yeouido.brokers.base import MarketEvent as MarketEventType
 from yeouido.brokers.kis import protocol as p
 from yeouido.brokers.kis.config import KisConfig
 from yeouido.brokers.kis.execution import KisExecutionClient, balance_query
@@ -297,18 +296,6 @@ class KisBroker(OmsBroker):
         if end is not None:
             frame = frame[frame.index <= end]
         return frame
-
-    async def stream(
-        self, codes: Iterable[str], kinds: Iterable[str] = ("trades", "books")
-    ) -> AsyncIterator[MarketEventType]:
-        """Trades and books of ``codes`` from the websocket."""
-        queue: asyncio.Queue[MarketEventType] = asyncio.Queue()
-        unsubscribe = self.on_market(codes, queue.put_nowait, kinds)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            unsubscribe()
 
     def on_market(
         self,
