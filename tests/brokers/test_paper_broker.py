@@ -3,6 +3,7 @@ with commission and tax, cancel, persistence, capabilities."""
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import yeouido
 from yeouido.brokers.sync import Broker
 from yeouido.model import (
     InsufficientFunds,
+    InvalidInput,
     NotSupported,
     OrderStatus,
     Quote,
@@ -119,6 +121,31 @@ def test_stream_yields_trades_and_books(tmp_path: Path) -> None:
             if kinds >= {Trade} and len(kinds) == 2:
                 break
         assert Trade in kinds and len(kinds) == 2
+
+
+def test_stream_duration_is_a_total_limit_on_an_active_market(tmp_path: Path) -> None:
+    # The README's snippet: events keep coming, so an idle timeout alone would never end it.
+    with yeouido.connect("paper", data_dir=tmp_path, speed=60, seed=2) as broker:
+        began = time.monotonic()
+        events = list(broker.stream([CODE], duration=1.5, timeout=10))
+        elapsed = time.monotonic() - began
+        assert events and 1.5 <= elapsed < 1.5 + 0.75, (len(events), elapsed)
+
+        async def collect() -> list[object]:
+            stream = broker.async_broker.stream([CODE], duration=0.5)
+            return [event async for event in stream]
+
+        began = time.monotonic()
+        events = broker.run(collect())
+        assert events and 0.5 <= time.monotonic() - began < 0.5 + 0.75
+        with pytest.raises(InvalidInput, match="duration"):
+            next(iter(broker.stream([CODE], duration=-1)))
+
+
+def test_stream_timeout_is_idle_time(broker: Broker) -> None:
+    began = time.monotonic()
+    assert list(broker.stream([CODE], timeout=0.3)) == []  # a paused market says nothing
+    assert 0.3 <= time.monotonic() - began < 1.5
 
 
 def test_the_account_persists_and_old_open_orders_are_settled(tmp_path: Path) -> None:

@@ -237,7 +237,7 @@ def test_a_strategy_error_is_logged_and_stops_cleanly(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     strategy = Explodes()
-    with caplog.at_level(logging.INFO, logger="yeouido"):
+    with caplog.at_level(logging.DEBUG, logger="yeouido"):
         summary = run_live(
             strategy,
             "paper",
@@ -251,8 +251,15 @@ def test_a_strategy_error_is_logged_and_stops_cleanly(
     assert strategy.stopped and strategy.after == 0 and summary.broker_closed
     [order] = summary.orders
     assert order.status is OrderStatus.FILLED and sum(f.quantity for f in summary.fills) == 5
-    [failure] = [r for r in caplog.records if r.name == "yeouido.run" and r.exc_info]
-    assert "on_bar" in failure.getMessage()
+    # One line naming the file, line and callback; the traceback only at the DEBUG level.
+    line = Explodes.on_bar.__code__.co_firstlineno + 7
+    assert f"{Path(__file__).name}, line {line}, in on_bar" in summary.error
+    assert isinstance(summary.failure, ValueError)
+    [failure] = [r for r in caplog.records if r.name == "yeouido.run" and r.levelname == "ERROR"]
+    assert "on_bar" in failure.getMessage() and f"line {line}" in failure.getMessage()
+    assert not failure.exc_info
+    [traceback] = [r for r in caplog.records if r.name == "yeouido.run" and r.exc_info]
+    assert traceback.levelname == "DEBUG"
 
 
 # -- reconnecting -----------------------------------------------------------------------------

@@ -186,6 +186,7 @@ def run(
     _setup_logging(verbose)
     with reported_errors(as_json, strategy_file):
         codes = parse_symbols(symbols)
+        parse_params(params or [])  # NAME=VALUE first; typed by the strategy's defaults below
         if service is None and broker == "paper":
             service = os.environ.get(PAPER_URL_VARIABLE) or None
         options = broker_options(

@@ -123,7 +123,14 @@ def strategy_failure(
         deepest = frames[-1]
         file, line, function = deepest.filename, deepest.lineno, deepest.name
         source = (deepest.line or "").strip() or None
-        callback = frames[0].name if frames[0].name != "<module>" else None
+        in_file = [
+            frame
+            for frame in frames
+            if strategy_file is not None
+            and Path(frame.filename).resolve() == Path(strategy_file).resolve()
+        ]
+        outermost = (in_file or frames)[0]
+        callback = outermost.name if outermost.name != "<module>" else None
     elif loading and strategy_file is not None:
         file = str(strategy_file)
     else:

@@ -101,7 +101,7 @@ def convert_param(strategy: type[Strategy], name: str, text: str, option: str = 
     if name not in defaults:
         known = ", ".join(sorted(defaults)) or "none"
         raise InvalidInput.for_field(
-            option, f"{name}={text}", f"{strategy.__name__} has no parameter {name} ({known})"
+            "params", name, f"not a parameter of {strategy.__name__} ({known})"
         )
     default = defaults[name]
     value = text.strip()
