@@ -249,3 +249,28 @@ def test_ctx_log_messages_in_the_output_json_and_report(tmp_path: Path) -> None:
     html = report.read_text()
     assert "time (Korea, KST)" in html and "2020-02-28 15:30" in html
     assert "started [bold]not markup[/bold]" in html
+
+
+def test_a_sweep_says_which_combinations_failed_and_where(tmp_path: Path) -> None:
+    file = write(
+        tmp_path,
+        """\
+        from yeouido.strategy import Strategy
+
+
+        class Picky(Strategy):
+            symbols = ("005930",)
+            params = {"k": 1}
+
+            def on_bar(self, ctx, bar):
+                if self.params.k > 1:
+                    raise ValueError(f"k={self.params.k} is too large")
+        """,
+    )
+    result = backtest(file, "--sweep", "k=1,2,3", "--processes", "1")
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "2 of 3 combinations failed" in flat
+    assert f"k=2: ValueError: k=2 is too large (at {file}, line 10, in on_bar)" in flat
+    result = backtest(file, "--sweep", "k=2,3", "--processes", "1")
+    assert result.exit_code == 1 and "2 of 2 combinations failed" in result.output

@@ -80,6 +80,7 @@ from yeouido.backtest.vectorized import (
 from yeouido.krx.costs import CostModel
 from yeouido.model.errors import ConnectionFailed, InvalidInput, NotSupported
 from yeouido.strategy.base import INTERVALS, Strategy
+from yeouido.strategy.failure import strategy_failure
 from yeouido.strategy.loader import load_strategy
 from yeouido.strategy.signal import SeriesBars, SignalStrategy
 
@@ -341,7 +342,13 @@ def _params(job: _Job, index: int) -> dict[str, Any]:
 
 
 def _describe(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}"
+    """The error's class and message, and where in the user's code it was raised."""
+    text = f"{type(error).__name__}: {error}"
+    located = strategy_failure(error)
+    if located is not None and located.file is not None:
+        function = f", in {located.function}" if located.function else ""
+        text += f" (at {located.file}, line {located.line}{function})"
+    return text
 
 
 def _event_chunk(

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from yeouido.cli.errors import reported_errors
+from yeouido.cli.errors import EXIT_STRATEGY_FAILED, reported_errors
 from yeouido.cli.output import console, error_console, print_json
 from yeouido.model.errors import InvalidInput
 
@@ -214,6 +214,32 @@ def _run_sweep(
         shown.add_row(*(_cell(row[column], column) for column in columns))
     console.print(shown)
     console.print(f"{outcome.throughput:,.0f} bar·params/s")
+    _print_sweep_errors(table, list(grid))
+
+
+def _print_sweep_errors(table: Any, names: list[str]) -> None:
+    """Say which combinations failed and why (each distinct error once, with its first
+    combination); exit code 1 when every combination failed."""
+    if "error" not in table.columns:
+        return
+    failed = table[table["error"].notna()]
+    if not len(failed):
+        return
+    error_console.print(
+        f"[bold red]{len(failed):,} of {len(table):,} combinations failed[/]", highlight=False
+    )
+    seen: set[str] = set()
+    for row in failed.to_dict("records"):
+        message = str(row["error"])
+        if message in seen:
+            continue
+        seen.add(message)
+        combination = ", ".join(f"{name}={row[name]}" for name in names)
+        error_console.print(f"  {escape(combination)}: {escape(message)}", highlight=False)
+        if len(seen) == SWEEP_ERRORS_SHOWN:
+            break
+    if len(failed) == len(table):
+        raise typer.Exit(EXIT_STRATEGY_FAILED)
 
 
 def seoul_time(moment: Any) -> Any:
@@ -240,6 +266,8 @@ def _print_logs(messages: list[tuple[Any, str]], last: int | None) -> None:
         console.print(f"  {when}  {escape(text)}", highlight=False)
 
 
+SWEEP_ERRORS_SHOWN = 3
+"""Distinct errors of failed sweep combinations printed at most."""
 SWEEP_COLUMNS = ("total_return", "cagr", "max_drawdown", "sharpe", "trades", "win_rate")
 SWEEP_HEADERS = {"total_return": "return", "max_drawdown": "MDD", "win_rate": "win"}
 PERCENT_COLUMNS = frozenset({"total_return", "cagr", "max_drawdown", "win_rate"})
