@@ -22,7 +22,6 @@ from typing import TypeVar
 import typer
 
 from yeouido.model.errors import YeouidoError
-from yeouido.strategy.failure import StrategyCodeError, strategy_failure
 
 T = TypeVar("T")
 
@@ -67,6 +66,7 @@ def report_error(error: YeouidoError, as_json: bool = False) -> int:
     from rich.markup import escape
 
     from yeouido.cli.output import error_console, print_json
+    from yeouido.strategy.failure import StrategyCodeError
 
     original = error.__cause__ or error
     if debug_enabled():
@@ -92,6 +92,8 @@ def reported_errors(
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
     except Exception as error:
+        from yeouido.strategy.failure import strategy_failure  # numpy: only on an error
+
         failure = strategy_failure(error, strategy_file)
         if failure is None and not isinstance(error, YeouidoError):
             raise
