@@ -64,6 +64,7 @@ async def bench_sandbox(requests: int, orders: int) -> tuple[float, list[float]]
             "kis", env="real", app_key=c.app_key, app_secret=c.app_secret, account=c.account,
             hts_id=c.hts_id, base_url=sandbox.rest_url, ws_url=sandbox.ws_url, rate=None,
             data_dir=root / "data", token_cache=root / "tokens",
+            clock=lambda: sandbox.account.office.market.now,
         )  # fmt: skip
         assert isinstance(broker, KisBroker) and broker.rest is not None
         try:

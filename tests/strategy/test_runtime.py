@@ -428,6 +428,7 @@ def test_a_fill_made_while_the_kis_websocket_is_down_arrives_once(tmp_path: Path
             "ws_url": sandbox.ws_url,
             "data_dir": tmp_path / "kis",
             "token_cache": tmp_path / "tokens",
+            "clock": lambda: sandbox.account.office.market.now,
         }
 
         class Strategy_(DropThenBuy):

@@ -22,7 +22,7 @@ from yeouido.model.enums import OrderStatus, OrderType, Session, Side, TimeInFor
 from yeouido.model.errors import InvalidInput, NotSupported
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.market_data import OrderBook, Quote, Trade
-from yeouido.model.orders import Order, OrderRequest
+from yeouido.model.orders import Order, OrderRequest, order_type_for
 
 T = TypeVar("T")
 
@@ -245,20 +245,21 @@ class AsyncBroker(ABC):
         code: str,
         quantity: int,
         price: Price | None = None,
-        order_type: str | OrderType = "limit",
+        order_type: str | OrderType | None = None,
         tif: str | TimeInForce = "day",
         session: str | Session = "regular",
         venue: str | Venue = "KRX",
         stop_price: Price | None = None,
     ) -> Order:
-        """Buy ``quantity`` of ``code`` (a limit order at ``price`` by default)."""
+        """Buy ``quantity`` of ``code``: a limit order at ``price`` when a price is given, a
+        market order when none is (``order_type`` names any other type)."""
         return await self.submit(
             OrderRequest.create(
                 code,
                 Side.BUY,
                 quantity,
                 price,
-                order_type,
+                order_type_for(price, order_type),
                 tif,
                 session,
                 venue,
@@ -271,20 +272,21 @@ class AsyncBroker(ABC):
         code: str,
         quantity: int,
         price: Price | None = None,
-        order_type: str | OrderType = "limit",
+        order_type: str | OrderType | None = None,
         tif: str | TimeInForce = "day",
         session: str | Session = "regular",
         venue: str | Venue = "KRX",
         stop_price: Price | None = None,
     ) -> Order:
-        """Sell ``quantity`` of ``code`` (a limit order at ``price`` by default)."""
+        """Sell ``quantity`` of ``code``: a limit order at ``price`` when a price is given, a
+        market order when none is (``order_type`` names any other type)."""
         return await self.submit(
             OrderRequest.create(
                 code,
                 Side.SELL,
                 quantity,
                 price,
-                order_type,
+                order_type_for(price, order_type),
                 tif,
                 session,
                 venue,

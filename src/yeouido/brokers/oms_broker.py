@@ -1,26 +1,58 @@
 """The order half of a broker, shared by every adapter built on the order manager.
 
 :class:`OmsBroker` implements the Broker interface's order methods over
-:class:`~yeouido.oms.manager.OrderManager`: capability check, then risk, journal and send.
-Adapters set ``self.oms`` in ``start()`` and implement market data and the account.
+:class:`~yeouido.oms.manager.OrderManager`: capability check, today's reference prices from the
+broker's own quote (:class:`~yeouido.brokers.market_view.BrokerMarketView`), then the risk
+checks — the KRX rules always, unless ``RiskLimits(validate_krx=False)`` is passed — journal
+and send. Adapters call :meth:`OmsBroker.build_order_manager` in ``start()`` with their
+execution client and implement market data and the account.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import datetime
 
 from yeouido.brokers.base import AsyncBroker, OrderCallback, OrderEvent
+from yeouido.brokers.market_view import BrokerMarketView
 from yeouido.model.errors import OrderNotFound, YeouidoError
 from yeouido.model.instrument import Price
 from yeouido.model.orders import Order, OrderRequest
+from yeouido.oms.execution import ExecutionClient
+from yeouido.oms.journal import Journal
 from yeouido.oms.manager import OrderFilled, OrderManager, OrderStatusChanged
+from yeouido.oms.risk import RiskLimits, RiskManager
 
 
 class OmsBroker(AsyncBroker):
-    """A broker whose orders go through an :class:`OrderManager` (set ``self.oms``)."""
+    """A broker whose orders go through an :class:`OrderManager` (set in ``start()`` by
+    :meth:`build_order_manager`)."""
 
     oms: OrderManager | None = None
+    market_view: BrokerMarketView | None = None
+
+    def build_order_manager(
+        self,
+        client: ExecutionClient,
+        journal: Journal,
+        market_view: BrokerMarketView,
+        risk: RiskLimits | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> OrderManager:
+        """The order manager over ``client`` and ``journal``, its risk checks fed by
+        ``market_view``; ``risk`` ``None`` means the KRX rules and no other limit. ``clock``
+        stamps orders (default: the market view's clock)."""
+        self.market_view = market_view
+        self.oms = OrderManager(
+            client,
+            journal,
+            risk=RiskManager(risk if risk is not None else RiskLimits()),
+            market=market_view,
+            clock=clock,
+        )
+        return self.oms
 
     def _manager(self) -> OrderManager:
         if self.oms is None:
@@ -30,15 +62,24 @@ class OmsBroker(AsyncBroker):
         return self.oms
 
     async def submit(self, request: OrderRequest) -> Order:
-        """Check capabilities, then the order manager (risk, journal, send)."""
+        """Check capabilities, fetch today's reference prices of the code (once a day), then
+        the order manager (KRX rules and risk, journal, send)."""
         self.capabilities.check(request, self.name)
-        return await self._manager().submit(request)
+        manager = self._manager()
+        if self.market_view is not None and manager.risk.limits.validate_krx:
+            await self.market_view.prepare(request.code)
+        return await manager.submit(request)
 
     async def modify(
         self, order_id: str, quantity: int | None = None, price: Price | None = None
     ) -> Order:
-        """Change an open order."""
-        return await self._manager().modify(order_id, price=price, quantity=quantity)
+        """Change an open order (a new price is checked against the KRX rules first)."""
+        manager = self._manager()
+        if price is not None and self.market_view is not None and manager.risk.limits.validate_krx:
+            order = manager.order(order_id)
+            await self.market_view.prepare(order.code)
+            manager.risk.check_krx(replace(order.request, price=price), self.market_view)
+        return await manager.modify(order_id, price=price, quantity=quantity)
 
     async def cancel(self, order_id: str) -> Order:
         """Cancel an open order."""

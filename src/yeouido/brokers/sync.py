@@ -173,13 +173,13 @@ class Broker:
         code: str,
         quantity: int,
         price: Price | None = None,
-        order_type: str | OrderType = "limit",
+        order_type: str | OrderType | None = None,
         tif: str | TimeInForce = "day",
         session: str | Session = "regular",
         venue: str | Venue = "KRX",
         stop_price: Price | None = None,
     ) -> Order:
-        """Buy ``quantity`` of ``code``."""
+        """Buy ``quantity`` of ``code``: limit at ``price`` when given, else market."""
         return self._loop.run(
             self._broker.buy(code, quantity, price, order_type, tif, session, venue, stop_price)
         )
@@ -189,13 +189,13 @@ class Broker:
         code: str,
         quantity: int,
         price: Price | None = None,
-        order_type: str | OrderType = "limit",
+        order_type: str | OrderType | None = None,
         tif: str | TimeInForce = "day",
         session: str | Session = "regular",
         venue: str | Venue = "KRX",
         stop_price: Price | None = None,
     ) -> Order:
-        """Sell ``quantity`` of ``code``."""
+        """Sell ``quantity`` of ``code``: limit at ``price`` when given, else market."""
         return self._loop.run(
             self._broker.sell(code, quantity, price, order_type, tif, session, venue, stop_price)
         )

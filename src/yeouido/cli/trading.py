@@ -211,10 +211,10 @@ def _order_command(side: str) -> Callable[..., None]:
         code: str,
         quantity: int,
         price: str | None = typer.Option(None, "--price", help="Limit price (KRW)."),
-        order_type: str = typer.Option(
-            "limit",
+        order_type: str | None = typer.Option(
+            None,
             "--type",
-            help=TYPE_HELP,
+            help=TYPE_HELP + " Default: limit with --price, market without.",
         ),
         tif: str = typer.Option("day", "--tif", help="day, ioc or fok."),
         session: str = typer.Option(
@@ -240,7 +240,10 @@ def _order_command(side: str) -> Callable[..., None]:
 
         _run(broker, service, as_json, act, render_order)
 
-    command.__doc__ = f"{side.capitalize()} QUANTITY of CODE (a limit order at --price)."
+    command.__doc__ = (
+        f"{side.capitalize()} QUANTITY of CODE (a limit order at --price; without a price, "
+        "a market order)."
+    )
     command.__name__ = side
     return command
 

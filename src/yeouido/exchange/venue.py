@@ -573,9 +573,10 @@ class Exchange:
         )
 
     def quote(self, code: str, venue: Venue = Venue.KRX) -> Quote:
-        """Best bid and ask, last trade, volume and previous close."""
+        """Best bid and ask, last trade, volume, previous close, base price and limits."""
         book = self.regular_book(code, venue)
         bids, asks = book.depth(1)
+        reference = self.references[code]
         return Quote(
             code=code,
             time=self.now,
@@ -585,7 +586,9 @@ class Exchange:
             bid_size=bids[0][1] if bids else 0,
             ask_size=asks[0][1] if asks else 0,
             volume=book.volume,
-            previous_close=self.references[code].base_price,
+            previous_close=reference.base_price,
+            base_price=reference.base_price,
+            limits=reference.limits,
         )
 
     def advance_decline(self) -> tuple[int, int, int]:

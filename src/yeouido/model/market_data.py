@@ -25,9 +25,15 @@ class Quote:
     ask_size: int = 0
     volume: int = 0
     previous_close: Price | None = None
+    base_price: Price | None = None
+    """The day's base price (기준가) that fixes the daily limits, when the venue gives it."""
+    limits: tuple[Price, Price] | None = None
+    """The day's (lower, upper) price limits (하한가, 상한가), when the venue gives them."""
 
     def __post_init__(self) -> None:
         require_aware("time", self.time)
+        if self.limits is not None and self.limits[0] > self.limits[1]:
+            raise InvalidInput.for_field("limits", self.limits, "lower <= upper")
 
     @property
     def mid(self) -> Price | None:

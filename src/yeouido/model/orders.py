@@ -135,6 +135,16 @@ class OrderRequest:
         return replace(self, client_order_id=client_order_id)
 
 
+def order_type_for(
+    price: Price | None, order_type: str | OrderType | None = None
+) -> str | OrderType:
+    """The one rule of every ``buy``/``sell``: ``order_type`` when given, else a limit order
+    when a price is given and a market order when none is."""
+    if order_type is not None:
+        return order_type
+    return OrderType.MARKET if price is None else OrderType.LIMIT
+
+
 def _parse(enum: Any, name: str, value: Any) -> Any:
     if type(value) is enum:
         return value

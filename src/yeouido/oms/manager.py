@@ -94,7 +94,8 @@ class OrderManager:
     """Order state for one venue adapter, journaled and reconciled.
 
     ``market`` feeds the risk checks (and the clock, unless ``clock`` is given); ``risk``
-    ``None`` means no limits (the kill switch still applies); ``ids`` makes client order ids.
+    ``None`` means the KRX rules only (``RiskLimits()``: no other limits; the kill switch still
+    applies); ``ids`` makes client order ids.
     Call :meth:`start` once before anything else.
     """
 
@@ -110,7 +111,7 @@ class OrderManager:
     ) -> None:
         self._client = client
         self._journal = journal
-        self._risk = risk or RiskManager(RiskLimits(validate_krx=False))
+        self._risk = risk or RiskManager(RiskLimits())
         self._market = market
         self._clock = clock or market.now
         self._ids = ids or ClientOrderIdGenerator(clock=self._clock)

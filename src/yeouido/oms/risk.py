@@ -30,7 +30,7 @@ from yeouido.krx import (
 )
 from yeouido.model.account import Position
 from yeouido.model.enums import OrderType, Side, Venue
-from yeouido.model.errors import InvalidInput, OrderDenied
+from yeouido.model.errors import InvalidInput, OrderDenied, UnknownInstrument
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.orders import OrderRequest
 from yeouido.model.time import SEOUL, now_seoul
@@ -71,7 +71,7 @@ class MarketView(Protocol):
         ...
 
     def now(self) -> datetime:
-        """The current (aware) time: the market's clock."""
+        """The current (aware) time: the market's clock (the KRX checks use it)."""
         ...
 
 
@@ -140,7 +140,10 @@ class RiskLimits:
     - ``max_price_deviation_percent``: the limit price's distance from the last trade;
     - ``duplicate_window_seconds``: the same code, side, quantity, price and type within this
       many seconds is denied;
-    - ``validate_krx``: apply :func:`yeouido.krx.validate` when reference prices are known.
+    - ``validate_krx``: refuse a code the market does not list (:class:`UnknownInstrument`)
+      and, when the market knows today's reference prices, apply :func:`yeouido.krx.validate`
+      (lot, order type x session, tick, daily limits) at the market's clock. On by default;
+      ``RiskLimits(validate_krx=False)`` is the one way to send unchecked orders.
     """
 
     max_order_value: int | None = None
@@ -201,11 +204,7 @@ class RiskManager:
                 f"limit: only orders that reduce a position ({request.code} held: {held_quantity})",
             )
         if limits.validate_krx:
-            reference = market.reference_prices(request.code)
-            if reference is not None:
-                instrument = market.instrument(request.code)
-                if instrument is None or not instrument.is_derivative:
-                    self._validate(request, instrument, reference, now)
+            self.check_krx(request, market)
         last = market.last_price(request.code)
         deviation_limit = limits.max_price_deviation_percent
         if deviation_limit is not None and request.price is not None and last and last > 0:
@@ -306,6 +305,18 @@ class RiskManager:
             self._recent_keys[key] = now
             if len(self._recent_keys) > 4096:
                 self._forget_old_keys(now)
+
+    def check_krx(self, request: OrderRequest, market: MarketView) -> None:
+        """The KRX part of :meth:`check` (whatever ``validate_krx`` says): raise
+        :class:`UnknownInstrument` for a code the market does not list and, when today's
+        reference prices are known, the :class:`~yeouido.model.errors.InvalidOrder` of the
+        first rule ``request`` breaks at the market's clock."""
+        instrument = market.instrument(request.code)
+        if instrument is None:
+            raise UnknownInstrument.for_field("code", request.code, "no such instrument is listed")
+        reference = market.reference_prices(request.code)
+        if reference is not None and not instrument.is_derivative:
+            self._validate(request, instrument, reference, market.now())
 
     def _validate(
         self,

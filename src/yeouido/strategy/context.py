@@ -20,7 +20,7 @@ from yeouido.krx.costs import CostModel
 from yeouido.model.account import Balance, Position
 from yeouido.model.enums import OrderType, Side, TimeInForce
 from yeouido.model.instrument import Instrument, Price
-from yeouido.model.orders import Order, OrderRequest
+from yeouido.model.orders import Order, OrderRequest, order_type_for
 from yeouido.strategy.indicators import IndicatorSet
 from yeouido.strategy.schedule import Job, parse_job
 
@@ -204,6 +204,6 @@ def _request(
     tif: str | TimeInForce,
     stop_price: Price | None = None,
 ) -> OrderRequest:
-    if order_type is None:
-        order_type = OrderType.MARKET if price is None else OrderType.LIMIT
-    return OrderRequest.create(code, side, quantity, price, order_type, tif, stop_price=stop_price)
+    return OrderRequest.create(
+        code, side, quantity, price, order_type_for(price, order_type), tif, stop_price=stop_price
+    )

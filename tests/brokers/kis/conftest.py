@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,15 @@ def broker_options(sandbox: KisSandbox, tmp_path: Path, **extra: Any) -> dict[st
         "ws_url": sandbox.ws_url,
         "data_dir": tmp_path / "data",
         "token_cache": tmp_path / "tokens",
+        "clock": sandbox_clock(sandbox),
         **extra,
     }
+
+
+def sandbox_clock(sandbox: KisSandbox) -> Callable[[], datetime]:
+    """The sandbox's simulated market time: the KRX session checks run on it."""
+    market = sandbox.account.office.market
+    return lambda: market.now
 
 
 @asynccontextmanager

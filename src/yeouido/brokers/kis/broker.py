@@ -8,6 +8,12 @@ account="12345678-01", hts_id=...)`` (credentials may also come from
 (H0STCNI0, mock H0STCNI9, subscribed with the HTS id) and, after every reconnect, from a
 REST catch-up so none is missed. Market data: REST quotes, books and bars; trades and books
 stream from H0STCNT0 / H0STASP0.
+
+Before an order leaves, it is checked against the KRX rules (code, lot, order type x
+session, tick, daily limits) with the base price and limits of KIS's own inquire-price,
+fetched once per code and day; ``risk=RiskLimits(validate_krx=False)`` turns that off.
+``clock`` is the market's time for the session checks (default: wall time in Seoul; against
+the sandbox, its simulated clock).
 """
 
 from __future__ import annotations
@@ -39,19 +45,18 @@ from yeouido.brokers.kis.parsing import (
 from yeouido.brokers.kis.rest import KisRest
 from yeouido.brokers.kis.venue import KIS_CAPABILITIES, KIS_VENUE
 from yeouido.brokers.kis.websocket import KisWebSocket
+from yeouido.brokers.market_view import BrokerMarketView
 from yeouido.brokers.oms_broker import OmsBroker
 from yeouido.krx.calendar import is_trading_day, next_trading_day
 from yeouido.krx.master import default_master
-from yeouido.krx.order_rules import ReferencePrices
 from yeouido.model.account import Balance, Fill, Position
 from yeouido.model.errors import NotSupported, YeouidoError
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.market_data import OrderBook, Quote, Trade
 from yeouido.model.time import SEOUL, now_seoul
 from yeouido.oms.journal import Journal
-from yeouido.oms.manager import OrderManager
 from yeouido.oms.reconcile import ReconciliationReport
-from yeouido.oms.risk import RiskLimits, RiskManager
+from yeouido.oms.risk import RiskLimits
 
 log = logging.getLogger(__name__)
 
@@ -67,27 +72,6 @@ def trading_day(today: date | None = None) -> date:
         return day
 
 
-class KisMarketView:
-    """What the order manager's risk checks can know locally."""
-
-    def instrument(self, code: str) -> Instrument | None:
-        """From the built-in instrument master."""
-        master = default_master()
-        return master.get(code) if code in master else None
-
-    def reference_prices(self, code: str) -> ReferencePrices | None:
-        """Unknown locally (KIS validates the limits)."""
-        return None
-
-    def last_price(self, code: str) -> Price | None:
-        """Unknown locally."""
-        return None
-
-    def now(self) -> datetime:
-        """Wall time in Seoul."""
-        return now_seoul()
-
-
 class KisBroker(OmsBroker):
     """A KIS account (real or mock) through the Broker interface."""
 
@@ -95,9 +79,16 @@ class KisBroker(OmsBroker):
     capabilities = KIS_CAPABILITIES
     venue = KIS_VENUE
 
-    def __init__(self, config: KisConfig, *, risk: RiskLimits | None = None) -> None:
+    def __init__(
+        self,
+        config: KisConfig,
+        *,
+        risk: RiskLimits | None = None,
+        clock: Callable[[], datetime] = now_seoul,
+    ) -> None:
         self.config = config
         self._risk_limits = risk
+        self._clock = clock
         self.rest: KisRest | None = None
         self.client: KisExecutionClient | None = None
         self.ws: KisWebSocket | None = None
@@ -128,15 +119,16 @@ class KisBroker(OmsBroker):
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         self._journal = Journal(self.config.data_dir / "journal.sqlite")
         client.seed(self._journal.load(self.name))
-        self.oms = OrderManager(
+        oms = self.build_order_manager(
             client,
             self._journal,
-            risk=RiskManager(self._risk_limits) if self._risk_limits is not None else None,
-            market=KisMarketView(),
+            BrokerMarketView(self._reference_quote, clock=self._clock),
+            self._risk_limits,
+            clock=now_seoul,
         )
         if self.config.hts_id is not None:
             await self._websocket()
-        self.report = await self.oms.start()
+        self.report = await oms.start()
 
     async def close(self) -> None:
         """Disconnect and close the journal."""
@@ -198,6 +190,9 @@ class KisBroker(OmsBroker):
             trades = self._trades.parse_payload(payload, count)
             if trades:
                 self._day = trades[-1].time.date()
+                if self.market_view is not None:
+                    for trade in trades:
+                        self.market_view.observe(trade)
             self._dispatch("trades", trades)
         elif tr_id == p.WS_BOOK:
             self._dispatch("books", parse_book_payload(payload, count, self.trading_day()))
@@ -230,6 +225,12 @@ class KisBroker(OmsBroker):
             rest.call("inquire-asking-price-exp-ccn", params=self._price_query(code)),
         )
         return parse_quote(code, price.output("output"), book.output("output1"), now_seoul())
+
+    async def _reference_quote(self, code: str) -> Quote:
+        """inquire-price alone: last price, base price (stck_sdpr) and the day's limits
+        (stck_llam, stck_mxpr) for the pre-trade checks."""
+        response = await self._rest().call("inquire-price", params=self._price_query(code))
+        return parse_quote(code, response.output("output"), None, now_seoul())
 
     async def orderbook(self, code: str) -> OrderBook:
         """Ten levels a side and the expected auction price."""
@@ -402,7 +403,10 @@ class KisBroker(OmsBroker):
 def create_kis_broker(**options: Any) -> KisBroker:
     """The registry's factory for ``connect("kis", ...)``."""
     risk = options.pop("risk", None)
-    return KisBroker(KisConfig.create(**options), risk=risk)
+    clock = options.pop("clock", None)
+    if clock is None:
+        return KisBroker(KisConfig.create(**options), risk=risk)
+    return KisBroker(KisConfig.create(**options), risk=risk, clock=clock)
 
 
 __all__ = ["KIS_CAPABILITIES", "KisBroker", "create_kis_broker", "trading_day"]

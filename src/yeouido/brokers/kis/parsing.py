@@ -120,7 +120,15 @@ def parse_quote(code: str, price: Row, book: Row | None, at: datetime) -> Quote:
         ask_size=ask_size,
         volume=to_int(price.get("acml_vol")),
         previous_close=optional_price(price.get("stck_sdpr")) or _previous_close(price),
+        base_price=optional_price(price.get("stck_sdpr")),
+        limits=_limits(price),
     )
+
+
+def _limits(price: Row) -> tuple[int, int] | None:
+    """The day's (하한가 ``stck_llam``, 상한가 ``stck_mxpr``), when both are given."""
+    lower, upper = optional_price(price.get("stck_llam")), optional_price(price.get("stck_mxpr"))
+    return (lower, upper) if lower and upper and lower <= upper else None
 
 
 def _previous_close(price: Row) -> int | None:

@@ -22,7 +22,6 @@ from yeouido.brokers.paper.orders import PaperOrderStore
 from yeouido.exchange.events import BookChanged, ExchangeEvent, TradePrinted
 from yeouido.exchange.venue import Exchange
 from yeouido.krx.costs import CostModel
-from yeouido.krx.order_rules import ReferencePrices
 from yeouido.model.account import Balance, Fill, Position
 from yeouido.model.enums import Side, Venue
 from yeouido.model.errors import InvalidInput
@@ -77,38 +76,6 @@ class PaperOptions:
         )
 
 
-class ExchangeMarketView:
-    """The order manager's view of the simulated market (for risk checks)."""
-
-    def __init__(self, exchange: Exchange) -> None:
-        self.exchange = exchange
-
-    def instrument(self, code: str) -> Instrument | None:
-        """The listed instrument, or ``None``."""
-        return self.exchange.instruments.get(code)
-
-    def reference_prices(self, code: str) -> ReferencePrices | None:
-        """Base price and limits (and the close once known)."""
-        reference = self.exchange.references.get(code)
-        if reference is None:
-            return None
-        close = self.exchange.day_close.get(code)
-        if close is None:
-            return reference
-        return ReferencePrices(
-            reference.base_price, reference.previous_close, close, close, reference.limits
-        )
-
-    def last_price(self, code: str) -> Price | None:
-        """The last KRX trade price."""
-        book = self.exchange.books.get((Venue.KRX, code))
-        return None if book is None else book.last_price
-
-    def now(self) -> datetime:
-        """Simulated time."""
-        return self.exchange.now
-
-
 class PaperBackOffice:
     """One paper account on one simulated market, stored under ``root``."""
 
@@ -142,7 +109,6 @@ class PaperBackOffice:
         self.client = PaperExecutionClient(
             self.market.exchange, self.ledger, self.store, account, listen=self.market.listen
         )
-        self.view = ExchangeMarketView(self.market.exchange)
 
     async def close(self) -> None:
         """Stop the market and close the files."""

@@ -27,8 +27,10 @@ from yeouido.brokers.base import (
     Capabilities,
     MarketCallback,
 )
+from yeouido.brokers.market_view import BrokerMarketView
 from yeouido.brokers.oms_broker import OmsBroker
 from yeouido.brokers.paper.back_office import PaperBackOffice, PaperOptions, check_account
+from yeouido.exchange.venue import Exchange
 from yeouido.krx.costs import CostModel
 from yeouido.model.account import Balance, Fill, Position
 from yeouido.model.enums import OrderType, Session, TimeInForce, Venue
@@ -36,9 +38,8 @@ from yeouido.model.errors import InvalidInput, YeouidoError
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.market_data import Bar, OrderBook, Quote
 from yeouido.oms.journal import Journal
-from yeouido.oms.manager import OrderManager
 from yeouido.oms.reconcile import ReconciliationReport
-from yeouido.oms.risk import RiskLimits, RiskManager
+from yeouido.oms.risk import RiskLimits
 from yeouido.paths import data_dir as default_data_dir
 
 PAPER_CAPABILITIES = Capabilities(
@@ -69,6 +70,12 @@ def account_root(account: str, data_dir: str | Path | None, kind: str) -> Path:
     """Where one paper account keeps its files (``kind``: ``paper`` or ``paper-client``)."""
     check_account(account)
     return Path(data_dir) if data_dir is not None else default_data_dir() / kind / account
+
+
+def _last_price(exchange: Exchange, code: str) -> Price | None:
+    """The last KRX trade price of ``code`` on the simulated exchange."""
+    book = exchange.books.get((Venue.KRX, code))
+    return None if book is None else book.last_price
 
 
 class PaperBroker(OmsBroker):
@@ -107,14 +114,17 @@ class PaperBroker(OmsBroker):
         office = PaperBackOffice(self.root, self.account, self.options, self._cost_model)
         self.office = office
         self._journal = Journal(self.root / "journal.sqlite")
-        self.oms = OrderManager(
-            office.client,
-            self._journal,
-            risk=RiskManager(self._risk_limits) if self._risk_limits is not None else None,
-            market=office.view,
+        exchange = office.exchange
+        view = BrokerMarketView(
+            self.quote,
+            instruments=exchange.instruments.get,
             clock=lambda: office.market.now,
+            last_trade=lambda code: _last_price(exchange, code),
         )
-        self.report = await self.oms.start()
+        oms = self.build_order_manager(
+            office.client, self._journal, view, self._risk_limits, clock=lambda: office.market.now
+        )
+        self.report = await oms.start()
         office.market.start()
 
     async def close(self) -> None:

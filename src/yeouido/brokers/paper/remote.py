@@ -21,11 +21,11 @@ import aiohttp
 import pandas as pd
 
 from yeouido.brokers.base import BuyingPower, MarketCallback, MarketEvent
+from yeouido.brokers.market_view import BrokerMarketView
 from yeouido.brokers.oms_broker import OmsBroker
 from yeouido.brokers.paper.broker import PAPER_CAPABILITIES, account_root, bars_frame
 from yeouido.brokers.paper.wire import Spawner, decode, decode_error, encode
 from yeouido.krx.master import default_master
-from yeouido.krx.order_rules import ReferencePrices
 from yeouido.model.account import Balance, Fill, Position
 from yeouido.model.errors import ConnectionFailed, UnknownInstrument
 from yeouido.model.instrument import Instrument, Price
@@ -40,9 +40,8 @@ from yeouido.oms.execution import (
     VenueOrderUpdate,
 )
 from yeouido.oms.journal import Journal
-from yeouido.oms.manager import OrderManager
 from yeouido.oms.reconcile import ReconciliationReport
-from yeouido.oms.risk import RiskLimits, RiskManager
+from yeouido.oms.risk import RiskLimits
 
 T = TypeVar("T")
 
@@ -145,27 +144,6 @@ class RemoteExecutionClient:
                 await result
 
 
-class RemoteMarketView:
-    """What the order manager's risk checks can know without asking the service."""
-
-    def instrument(self, code: str) -> Instrument | None:
-        """From the built-in instrument master."""
-        master = default_master()
-        return master.get(code) if code in master else None
-
-    def reference_prices(self, code: str) -> ReferencePrices | None:
-        """Unknown here (the service validates against the exchange's rules)."""
-        return None
-
-    def last_price(self, code: str) -> Price | None:
-        """Unknown here."""
-        return None
-
-    def now(self) -> datetime:
-        """Wall time in Seoul."""
-        return now_seoul()
-
-
 class RemotePaperBroker(OmsBroker):
     """``connect("paper", service=URL)``: a client of ``yeouido paper serve``."""
 
@@ -202,11 +180,12 @@ class RemotePaperBroker(OmsBroker):
         self.client = RemoteExecutionClient(self.connection)
         self.root.mkdir(parents=True, exist_ok=True)
         self._journal = Journal(self.root / "journal.sqlite")
-        self.oms = OrderManager(
+        self.build_order_manager(
             self.client,
             self._journal,
-            risk=RiskManager(self._risk_limits) if self._risk_limits is not None else None,
-            market=RemoteMarketView(),
+            BrokerMarketView(self.quote, venue_clock=self._service_time),
+            self._risk_limits,
+            clock=now_seoul,
         )
         try:
             self._socket = await self.connection.session.ws_connect(self.url + "/v1/stream")
@@ -217,7 +196,12 @@ class RemotePaperBroker(OmsBroker):
                 value=self.url,
             ) from None
         self._reader = asyncio.get_running_loop().create_task(self._read())
-        self.report = await self.oms.start()
+        self.report = await self._manager().start()
+
+    async def _service_time(self) -> datetime:
+        """The simulated market's time (the KRX session checks use it)."""
+        status = await self._call().call("GET", "/v1/status")
+        return decode(datetime, status["now"])
 
     async def close(self) -> None:
         """Disconnect and close the journal."""
@@ -248,6 +232,8 @@ class RemotePaperBroker(OmsBroker):
                     if kind == "trade"
                     else decode(OrderBook, data["data"])
                 )
+                if isinstance(event, Trade) and self.market_view is not None:
+                    self.market_view.observe(event)
                 for codes, kinds, callback in list(self._market_callbacks):
                     if event.code in codes and ("trades" if kind == "trade" else "books") in kinds:
                         callback(event)

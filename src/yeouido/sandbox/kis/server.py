@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +57,30 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, Handler] = {**QUOTATION_HANDLERS, **TRADING_HANDLERS}
 
 
+@dataclass(frozen=True, slots=True)
+class LoggedRequest:
+    """One request as the sandbox received it (before any check): method, path and tr_id."""
+
+    method: str
+    path: str
+    tr_id: str
+
+    @property
+    def endpoint(self) -> str:
+        """The endpoint's name (``order-cash``, ``inquire-price`` ...): the path's last part."""
+        return self.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+REQUEST_LOG_SIZE = 100_000
+"""How many requests the sandbox's log keeps (the oldest are dropped)."""
+
+
 class SandboxState:
-    """What the REST app serves: the environment, keys, accounts and limits."""
+    """What the REST app serves: the environment, keys, accounts and limits, and the log of
+    every request received (:attr:`requests`)."""
 
     def __init__(self, config: SandboxConfig, accounts: dict[str, KisAccount]) -> None:
+        self.requests: deque[LoggedRequest] = deque(maxlen=REQUEST_LOG_SIZE)
         self.config = config
         self.env = config.env
         self.accounts = accounts
@@ -144,6 +166,7 @@ def create_app(state: SandboxState) -> web.Application:
 
     async def uapi(request: web.Request) -> web.StreamResponse:
         tr_id = request.headers.get("tr_id", "").strip()
+        state.requests.append(LoggedRequest(request.method, request.path, tr_id))
         try:
             return await _dispatch(state, request, tr_id)
         except KisFailure as failure:
@@ -343,6 +366,10 @@ class KisSandbox:
     def reset_rate_limits(self) -> None:
         """Forget recent calls (tests that need a clean one-second window)."""
         self.state.limiter.reset()
+
+    def requests(self, endpoint: str | None = None) -> list[LoggedRequest]:
+        """The ``/uapi`` requests received so far (of ``endpoint``, e.g. ``order-cash``)."""
+        return [r for r in self.state.requests if endpoint is None or r.endpoint == endpoint]
 
     async def drop_websockets(self) -> None:
         """Cut every websocket connection abruptly (close code 1006 on the client)."""
