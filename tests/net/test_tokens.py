@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -146,6 +147,7 @@ def test_lock_excludes_other_processes(tmp_path: Path) -> None:
         f"""
         import sys, time
         from yeouido.net.tokens import TokenCache
+        print("ready", flush=True)
         start = time.monotonic()
         with TokenCache(sys.argv[1]).lock({key!r}):
             print(f"{{time.monotonic() - start:.2f}}")
@@ -155,6 +157,8 @@ def test_lock_excludes_other_processes(tmp_path: Path) -> None:
         child = subprocess.Popen(
             [sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True
         )
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"  # imports done: it asks for the lock
         threading.Event().wait(0.5)
     out, _ = child.communicate(timeout=30)
     assert float(out) >= 0.3
@@ -170,3 +174,46 @@ def test_keyring_backend_refused_when_unavailable(tmp_path: Path) -> None:
         with pytest.raises(InvalidInput, match="keyring"):
             TokenCache(tmp_path, backend="keyring")
         assert TokenCache(tmp_path, backend="auto").backend == "file"
+
+
+def test_processes_racing_for_the_token_get_the_same_one(tmp_path: Path) -> None:
+    """Three processes start together; each issues a token only when none is cached, taking
+    a while to do it. Under the lock exactly one issues and the others reuse its token."""
+    start_at = time.time() + 1.5
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        from datetime import timedelta
+        from yeouido.model.time import now_seoul
+        from yeouido.net.secrets import Secret
+        from yeouido.net.tokens import CachedToken, TokenCache, cache_key
+        cache = TokenCache(sys.argv[1])
+        key = cache_key("kis", "real", {APP_KEY!r})
+        time.sleep(max(0.0, {start_at!r} - time.time()))
+        with cache.lock(key):
+            entry = cache.load(key)
+            if entry is None or not entry.usable():
+                time.sleep(0.3)  # the issuing request
+                now = now_seoul()
+                cache.store(key, CachedToken(Secret(sys.argv[2]), now + timedelta(hours=24), now))
+                print("issued", sys.argv[2])
+            else:
+                print("reused", entry.token.reveal())
+        """
+    )
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path), f"token-{index}"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for index in range(3)
+    ]
+    answers = [child.communicate(timeout=60)[0].split() for child in children]
+    assert [child.returncode for child in children] == [0, 0, 0]
+    issued = [token for verb, token in answers if verb == "issued"]
+    assert len(issued) == 1
+    assert {token for _, token in answers} == set(issued)
+    lock_file = tmp_path / f"{cache_key('kis', 'real', APP_KEY)}.lock"
+    if os.name == "posix":
+        assert lock_file.stat().st_mode & 0o777 == 0o600

@@ -5,8 +5,9 @@ clients to keep a token for its lifetime, across runs. :class:`TokenCache` keeps
 in ``<config dir>/tokens/<service>-<env>-<hash>.json`` with 0600 permissions (the directory
 0700), where ``<hash>`` is a SHA-256 prefix of the app key: the raw key never appears in a
 file name. Writes are atomic (a private temporary file, fsync, ``os.replace``) and
-:meth:`TokenCache.lock` takes an exclusive lock across processes, so two processes never
-both issue a token: the second waits, then finds the first one's token.
+:meth:`TokenCache.lock` takes an exclusive lock across processes (the ``filelock`` library:
+``flock`` on POSIX, ``LockFileEx`` on Windows), so two processes never both issue a token: the
+second waits, then finds the first one's token.
 
 With ``backend="keyring"`` (or ``"auto"`` when the ``keyring`` package is importable and a
 working backend is configured) the token itself is kept in the OS keyring; the lock file
@@ -29,6 +30,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from filelock import FileLock
+
 from yeouido.model.errors import InvalidInput
 from yeouido.model.time import now_seoul, require_aware
 from yeouido.net.secrets import Secret
@@ -38,11 +41,6 @@ log = logging.getLogger(__name__)
 
 KEYRING_SERVICE: Final = "yeouido-tokens"
 Backend = Literal["file", "keyring", "auto"]
-
-try:  # pragma: no cover - depends on the platform
-    import fcntl as _fcntl
-except ImportError:  # pragma: no cover
-    _fcntl = None  # type: ignore[assignment]
 
 
 def key_hash(app_key: str | Secret) -> str:
@@ -231,36 +229,25 @@ class TokenCache:
         lock = self._thread_lock(key)
         await asyncio.to_thread(lock.acquire)
         try:
-            handle = await asyncio.to_thread(self._open_locked, key)
+            file_lock = self._file_lock_of(key)
+            await asyncio.to_thread(file_lock.acquire)
             try:
                 yield
             finally:
-                self._unlock(handle)
+                file_lock.release()
         finally:
             lock.release()
 
     @contextlib.contextmanager
     def _file_lock(self, key: str) -> Iterator[None]:
-        handle = self._open_locked(key)
-        try:
+        with self._file_lock_of(key):
             yield
-        finally:
-            self._unlock(handle)
 
-    def _open_locked(self, key: str) -> int:
+    def _file_lock_of(self, key: str) -> FileLock:
+        """The cross-process lock of ``key``: ``filelock`` (flock on POSIX, LockFileEx on
+        Windows) on ``<directory>/<key>.lock``, created 0600."""
         self._ensure_directory()
-        descriptor = os.open(self.directory / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        if _fcntl is not None:
-            _fcntl.flock(descriptor, _fcntl.LOCK_EX)
-        return descriptor
-
-    @staticmethod
-    def _unlock(descriptor: int) -> None:
-        try:
-            if _fcntl is not None:
-                _fcntl.flock(descriptor, _fcntl.LOCK_UN)
-        finally:
-            os.close(descriptor)
+        return FileLock(self.directory / f"{key}.lock", mode=0o600, thread_local=False)
 
     def __repr__(self) -> str:
         return f"<TokenCache {self.backend} {self.directory}>"
