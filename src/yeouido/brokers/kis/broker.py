@@ -253,7 +253,7 @@ class KisBroker(OmsBroker):
         self.capabilities.require_interval(interval, self.name)
         rest = self._rest()
         if interval == "1d":
-            last = (end or now_seoul()).astimezone(SEOUL).date()
+            last = (end or self._clock()).astimezone(SEOUL).date()
             first = start.astimezone(SEOUL).date() if start else last - timedelta(days=140)
             response = await rest.call(
                 "inquire-daily-itemchartprice",
@@ -268,7 +268,7 @@ class KisBroker(OmsBroker):
             frame = parse_daily_bars(response.rows("output2"))
         else:
             frames = []
-            hour = (end or now_seoul()).astimezone(SEOUL).strftime("%H%M%S")
+            hour = (end or self._clock()).astimezone(SEOUL).strftime("%H%M%S")
             for _ in range(14):  # 30 bars a page; a session has 381 minutes
                 response = await rest.call(
                     "inquire-time-itemchartprice",
