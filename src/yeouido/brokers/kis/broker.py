@@ -12,8 +12,8 @@ stream from H0STCNT0 / H0STASP0.
 Before an order leaves, it is checked against the KRX rules (code, lot, order type x
 session, tick, daily limits) with the base price and limits of KIS's own inquire-price,
 fetched once per code and day; ``risk=RiskLimits(validate_krx=False)`` turns that off.
-``clock`` is the market's time for the session checks (default: wall time in Seoul; against
-the sandbox, its simulated clock).
+``clock`` is the market's time: the session checks and "today" of :meth:`KisBroker.bars`
+run on it (default: wall time in Seoul; against the sandbox, its simulated clock).
 """
 
 from __future__ import annotations
