@@ -16,6 +16,7 @@ from yeouido.model import (
     OutsidePriceLimits,
     Position,
     SessionClosed,
+    UnknownInstrument,
 )
 from yeouido.oms import RiskContext, RiskLimits, RiskManager, TradingState
 
@@ -165,3 +166,19 @@ def test_kill_switch_states(state: TradingState, request_: OrderRequest, allowed
     else:
         with pytest.raises(OrderDenied):
             risk.check(request_, context)
+
+
+def test_an_unlisted_code_is_refused_unless_the_krx_checks_are_off() -> None:
+    clock = FakeClock()
+    context = RiskContext(make_market(clock), clock())
+    with pytest.raises(UnknownInstrument):
+        RiskManager().check(buy(1, 10_000, code="999990"), context)
+    RiskManager(RiskLimits(validate_krx=False)).check(buy(1, 10_000, code="999990"), context)
+
+
+def test_the_krx_checks_run_at_the_market_s_clock() -> None:
+    """The session check uses the market's time, not the caller's (a simulated venue)."""
+    clock = FakeClock()
+    market = make_market(FakeClock(START.replace(hour=20)))
+    with pytest.raises(SessionClosed):
+        RiskManager().check(buy(1), RiskContext(market, clock()))
