@@ -66,3 +66,13 @@ def test_account_books_position_and_cash_by_trading_day_index() -> None:
     assert account.cash.due_by(2) == 10_000_000 - 700_121
     account.cash.settle(2)
     assert account.cash.settled == 10_000_000 - 700_121
+
+
+def test_amounts_booked_out_of_order_settle_on_their_day() -> None:
+    cash: CashLedger[int] = CashLedger(1_000)
+    cash.book(5, -300)
+    cash.book(3, 200)
+    cash.book(5, 50)
+    assert list(cash.pending) == [(3, 200), (5, -300), (5, 50)]
+    cash.settle(4)
+    assert (cash.settled, cash.total, cash.due_by(4), cash.due_by(5)) == (1_200, 950, 1_200, 950)

@@ -13,6 +13,7 @@ broker.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from datetime import date, datetime
 from typing import Generic, TypeVar
@@ -41,8 +42,12 @@ def net_cash(side: Side, amount: int, costs: int) -> int:
     return -(amount + costs) if side is Side.BUY else amount - costs
 
 
+def _due(item: tuple[Day, int]) -> Day:
+    return item[0]
+
+
 class CashLedger(Generic[Day]):
-    """Settled cash plus the amounts still to settle, by due day (booked in due order).
+    """Settled cash plus the amounts still to settle, by due day.
 
     ``settled`` is the deposit after every settlement so far; ``total`` the deposit once
     everything booked has settled; ``reserved`` what open buy orders hold back.
@@ -57,9 +62,13 @@ class CashLedger(Generic[Day]):
         self.pending: deque[tuple[Day, int]] = deque()
 
     def book(self, due: Day, amount: int) -> None:
-        """Add ``amount`` (signed) settling on ``due`` (no earlier than anything booked)."""
+        """Add ``amount`` (signed) settling on ``due``."""
         self.total += amount
-        self.pending.append((due, amount))
+        pending = self.pending
+        if pending and due < pending[-1][0]:
+            bisect.insort_right(pending, (due, amount), key=_due)
+        else:
+            pending.append((due, amount))
 
     def settle(self, through: Day) -> None:
         """Move every amount due on or before ``through`` into the settled cash."""
