@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from yeouido.backtest.account import BacktestAccount
+from yeouido.accounting import Account
 from yeouido.krx.costs import CostModel
 from yeouido.krx.master import default_master
 from yeouido.krx.order_rules import ReferencePrices, validate_in_phase
@@ -88,7 +88,8 @@ class BacktestContext(Context):
         super().__init__(symbols)
         self.code_index = {code: index for index, code in enumerate(symbols)}
         self.instruments = [backtest_instrument(code) for code in symbols]
-        self.account = BacktestAccount(cash)
+        self.account: Account[int] = Account(cash)
+        self.cash_ledger = self.account.cash
         self._cost_model = cost_model
         self._history = history
         self._now = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -165,7 +166,7 @@ class BacktestContext(Context):
             price = request.price if request.order_type not in MARKET_LIKE else None
             estimate = int(price) if price is not None else last
             reservation = self._cost_model.buy_cost(request.quantity, estimate)
-            available = self.account.buying_power
+            available = self.cash_ledger.buying_power
             if reservation > available:
                 raise InsufficientFunds.for_field(
                     "quantity",
@@ -189,7 +190,7 @@ class BacktestContext(Context):
         working.reservation = reservation
         working.day = None if self.after_close else self.session_day
         working.in_bar_step = self.in_bar_step
-        self.account.reserved += reservation
+        self.cash_ledger.reserved += reservation
         self.working[index].append(working)
         self.open_by_id[order_id] = working
         self.orders.append(order)
@@ -248,7 +249,7 @@ class BacktestContext(Context):
         if request.side is Side.BUY:
             estimate = int(changed.price) if changed.price is not None else last
             reservation = self._cost_model.buy_cost(new_quantity - order.filled_quantity, estimate)
-            available = self.account.buying_power + working.reservation
+            available = self.cash_ledger.buying_power + working.reservation
             if reservation > available:
                 raise InsufficientFunds.for_field(
                     "quantity", quantity, f"needs {reservation:,} KRW; {available:,} available"
@@ -262,7 +263,7 @@ class BacktestContext(Context):
                 )
         order.transition(OrderStatus.PENDING_MODIFY, self._now)
         order.request = changed
-        self.account.reserved += reservation - working.reservation
+        self.cash_ledger.reserved += reservation - working.reservation
         working.reservation = reservation
         order.transition(
             OrderStatus.PARTIALLY_FILLED if order.filled_quantity else OrderStatus.ACCEPTED,
@@ -282,7 +283,7 @@ class BacktestContext(Context):
         order = working.order
         if status is not OrderStatus.FILLED:
             order.transition(status, self._now, reason)
-        self.account.reserved -= working.reservation
+        self.cash_ledger.reserved -= working.reservation
         working.reservation = 0
         self.working[working.code_index].remove(working)
         del self.open_by_id[order.order_id]
@@ -315,33 +316,25 @@ class BacktestContext(Context):
                     quantity=holding.quantity,
                     average_price=holding.average_price,
                     last_price=self.last[self.code_index[code]],
-                    realized_pnl=holding.realized,
+                    realized_pnl=holding.realized_pnl,
                     sellable_quantity=holding.quantity,
                 )
         return result
 
     def balance(self) -> Balance:
         """Settled cash, the D+1 and D+2 amounts and buying power."""
-        account = self.account
         today = self.day_index
-        return Balance(
-            cash=account.due_by(today),
-            settlement_d1=account.due_by(today + 1),
-            settlement_d2=account.d2_cash,
-            buying_power=account.buying_power,
-            time=self._now,
-        )
+        return self.cash_ledger.balance(today, today + 1, today + 2, self._now)
 
     @property
     def buying_power(self) -> int:
         """The D+2 cash less what open buy orders reserve."""
-        account = self.account
-        return account.d2_cash - account.reserved
+        return self.cash_ledger.buying_power
 
     @property
     def equity(self) -> int:
         """The D+2 cash plus holdings at their last closes."""
-        value = self.account.d2_cash
+        value = self.cash_ledger.total
         last = self.last
         index = self.code_index
         for code, holding in self.account.holdings.items():

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from yeouido.accounting import SETTLEMENT_DAYS
 from yeouido.backtest.context import MARKET_LIKE, BacktestContext, Working
 from yeouido.backtest.fills import FillModel
 from yeouido.backtest.metrics import (
@@ -40,7 +41,7 @@ from yeouido.backtest.metrics import (
     seoul_midnights,
 )
 from yeouido.backtest.result import FILL_COLUMNS, ORDER_COLUMNS, TRADE_COLUMNS, Result
-from yeouido.krx.costs import CostModel, transaction_tax_rate
+from yeouido.krx.costs import CostModel, charges, levy, scaled_tax_rate
 from yeouido.model.account import Fill
 from yeouido.model.enums import OrderStatus, OrderType, Side, TimeInForce
 from yeouido.model.errors import InvalidInput
@@ -87,7 +88,8 @@ class BacktestEngine:
         self.initial_cash = cash
         self.symbols = tuple(frames)
         self.fills: list[Fill] = []
-        self._tax_rates: dict[tuple[int, dt.date], tuple[int, int]] = {}
+        self._tax_rates: dict[tuple[int, dt.date], int] = {}
+        self._scaled = self.cost_model.scaled
         self._fill_days: list[int] = []
         self._prepare()
         self.ctx = BacktestContext(
@@ -185,8 +187,8 @@ class BacktestEngine:
         working = ctx.working
         interval = self.interval
         daily = self.daily
-        account = ctx.account
-        holdings = account.holdings
+        cash = ctx.cash_ledger
+        holdings = ctx.account.holdings
         code_index = ctx.code_index
         open_offset = self.open_offset
         close_offset = self.close_offset
@@ -203,7 +205,7 @@ class BacktestEngine:
             day_index = step_day_index[step]
             start_time = bar_times[owners[0]][rows[0]]
             if day_index != previous_day:
-                if jobs or ctx.open_by_id or account.pending:
+                if jobs or ctx.open_by_id or cash.pending:
                     self._start_day(day_index, previous_day, jobs)
                 else:
                     ctx.day_index = day_index
@@ -251,7 +253,7 @@ class BacktestEngine:
                     feed(code, (o, h, lo, c, v, day_index))
                 on_bar(ctx, CheckedBar(code, bar_times[owner][row], o, h, lo, c, v, interval))
             ctx.after_close = daily
-            value = account.d2_cash
+            value = cash.total
             held = False
             for code, holding in holdings.items():
                 if holding.quantity:
@@ -288,8 +290,8 @@ class BacktestEngine:
         ctx.session_day = day = self.trading_days[day_index]
         ctx.after_close = False
         ctx.base = ctx.last.copy()
-        if ctx.account.pending:
-            ctx.account.settle(day_index)
+        if ctx.cash_ledger.pending:
+            ctx.cash_ledger.settle(day_index)
         if ctx.open_by_id:
             for items in ctx.working:
                 for working in items:
@@ -404,7 +406,7 @@ class BacktestEngine:
                 ctx.close_order(working, OrderStatus.CANCELED, "IOC: no volume to take")
             return
         if is_buy:
-            available = ctx.account.buying_power + working.reservation
+            available = ctx.cash_ledger.buying_power + working.reservation
             if self.cost_model.buy_cost(quantity, price) > available:
                 quantity = self.cost_model.affordable_quantity(available, price)
                 if quantity <= 0 or request.tif is TimeInForce.FOK:
@@ -470,8 +472,8 @@ class BacktestEngine:
         order = working.order
         request = order.request
         commission, tax = self._costs(working.code_index, request.side, quantity * price, at)
-        account = ctx.account
-        account.reserved -= working.reservation
+        cash = ctx.cash_ledger
+        cash.reserved -= working.reservation
         order.apply_fill(quantity, price, at)
         if order.is_open and request.side is Side.BUY:
             working.reservation = self.cost_model.buy_cost(
@@ -479,8 +481,16 @@ class BacktestEngine:
             )
         else:
             working.reservation = 0
-        account.reserved += working.reservation
-        account.apply(request.code, request.side, quantity, price, commission, tax, ctx.day_index)
+        cash.reserved += working.reservation
+        ctx.account.apply(
+            request.code,
+            request.side,
+            quantity,
+            price,
+            commission,
+            tax,
+            ctx.day_index + SETTLEMENT_DAYS,
+        )
         fill = Fill(
             order_id=order.order_id,
             trade_id=f"{order.order_id}-{order.filled_quantity}",
@@ -504,28 +514,19 @@ class BacktestEngine:
 
     def _costs(self, code_index: int, side: Side, amount: int, at: dt.datetime) -> tuple[int, int]:
         """Commission plus exchange fee, and the sell tax, of one execution of ``amount`` KRW:
-        :meth:`CostModel.cost`'s whole-won results, from integer ratios cached per run."""
-        model = self.cost_model
-        rates = self._rates
-        if rates is None:
-            rates = self._rates = (
-                *model.commission_rate.as_integer_ratio(),
-                *model.exchange_fee_rate.as_integer_ratio(),
-            )
-        commission = max(amount * rates[0] // rates[1], model.minimum_commission)
-        commission += amount * rates[2] // rates[3]
+        the cost model's own integer arithmetic, the tax rate cached per code and day."""
+        paid = charges(amount, *self._scaled)
         if side is Side.BUY:
-            return commission, 0
+            return paid, 0
         day = at.date()
         key = (code_index, day)
         tax_rate = self._tax_rates.get(key)
         if tax_rate is None:
             instrument = self.ctx.instruments[code_index]
-            rate = transaction_tax_rate(instrument.market, instrument.kind, day)
-            tax_rate = self._tax_rates[key] = rate.as_integer_ratio()
-        return commission, amount * tax_rate[0] // tax_rate[1]
-
-    _rates: tuple[int, int, int, int] | None = None
+            tax_rate = self._tax_rates[key] = scaled_tax_rate(
+                instrument.market, instrument.kind, day
+            )
+        return paid, levy(amount, tax_rate)
 
     # -- the result --------------------------------------------------------------------
     def _result(

@@ -42,7 +42,14 @@ from yeouido.backtest.metrics import (
     seoul_midnights,
 )
 from yeouido.backtest.result import ORDER_COLUMNS, Result
-from yeouido.krx.costs import CostModel, transaction_tax_rate
+from yeouido.krx.costs import (
+    CostModel,
+    affordable_quantity,
+    buy_cost,
+    charges,
+    levy,
+    scaled_tax_rate,
+)
 from yeouido.model.account import Fill
 from yeouido.model.enums import InstrumentKind, Market, Side
 from yeouido.model.errors import InvalidInput, NotSupported
@@ -54,21 +61,8 @@ from yeouido.ta._core import jit
 IntGrid = npt.NDArray[np.int64]
 BoolGrid = npt.NDArray[np.bool_]
 BoolArray = npt.NDArray[np.bool_]
-RATE_SCALE = 1_000_000_000
-"""Rates enter the kernel as integers per 10⁹ (every KRX rate is a multiple of 10⁻⁹)."""
-
 STATUS_OPEN, STATUS_FILLED, STATUS_CANCELED, STATUS_EXPIRED = 0, 1, 2, 3
 STATUS_NAMES = {0: "accepted", 1: "filled", 2: "canceled", 3: "expired"}
-
-
-def scaled_rate(name: str, rate: Decimal) -> int:
-    """``rate`` × 10⁹ as an exact integer."""
-    scaled = rate * RATE_SCALE
-    if scaled != scaled.to_integral_value():
-        raise NotSupported.for_field(
-            name, str(rate), "the vectorized mode needs rates in 1e-9 steps"
-        )
-    return int(scaled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +112,7 @@ def _tax_by_day(
     market: Market, kind: InstrumentKind, days: tuple[dt.date, ...]
 ) -> npt.NDArray[np.int64]:
     """The sell tax rate × 10⁹ of one kind of instrument on each of ``days``."""
-    scaled: dict[Decimal, int] = {}
-    values = np.empty(len(days), dtype=np.int64)
-    for position, day in enumerate(days):
-        rate = transaction_tax_rate(market, kind, day)
-        found = scaled.get(rate)
-        if found is None:
-            found = scaled[rate] = scaled_rate("tax", rate)
-        values[position] = found
+    values = np.array([scaled_tax_rate(market, kind, day) for day in days], dtype=np.int64)
     values.flags.writeable = False
     return values
 
@@ -264,25 +251,12 @@ def signal_arrays(
     return entries, exits
 
 
-@jit
-def _buy_cost(quantity: int, price: int, commission: int, fee: int, minimum: int) -> int:
-    amount = quantity * price
-    paid = amount * commission // RATE_SCALE
-    if paid < minimum:
-        paid = minimum
-    return amount + paid + amount * fee // RATE_SCALE
-
-
-@jit
-def _affordable(budget: int, price: int, commission: int, fee: int, minimum: int) -> int:
-    if price <= 0 or budget <= 0:
-        return 0
-    quantity = budget * RATE_SCALE // (price * (RATE_SCALE + commission + fee))
-    while _buy_cost(quantity + 1, price, commission, fee, minimum) <= budget:
-        quantity += 1
-    while quantity > 0 and _buy_cost(quantity, price, commission, fee, minimum) > budget:
-        quantity -= 1
-    return quantity
+_charges = jit(charges)
+_levy = jit(levy)
+_buy_cost = jit(buy_cost)
+_affordable = jit(affordable_quantity)
+"""The cost model's integer arithmetic (:mod:`yeouido.krx.costs`), compiled as it is: the
+kernel computes exactly what :class:`~yeouido.krx.CostModel` computes."""
 
 
 SUMMARY_FIELDS = (
@@ -429,11 +403,8 @@ def simulate(
                 price = opens[step, column]
                 quantity = ordered[column]
                 amount = quantity * price
-                paid = amount * commission // RATE_SCALE
-                if paid < minimum:
-                    paid = minimum
-                paid += amount * fee // RATE_SCALE
-                taxed = amount * tax[step, column] // RATE_SCALE
+                paid = _charges(amount, commission, fee, minimum)
+                taxed = _levy(amount, tax[step, column])
                 d2 += amount - paid - taxed
                 held[column] -= quantity
                 entry_cost[column] -= amount - paid - taxed
@@ -480,10 +451,7 @@ def simulate(
                         orders[row, 5] = STATUS_CANCELED
                     continue
                 amount = quantity * price
-                paid = amount * commission // RATE_SCALE
-                if paid < minimum:
-                    paid = minimum
-                paid += amount * fee // RATE_SCALE
+                paid = _charges(amount, commission, fee, minimum)
                 d2 -= amount + paid
                 if held[column] == 0:
                     held_columns[holding] = column
@@ -642,7 +610,7 @@ def run_many(
         raise InvalidInput.for_field(
             "entries", entries.shape, f"must be (combinations, {grid.bar_count})"
         )
-    commission, fee, minimum = kernel_inputs(costs)
+    commission, fee, minimum = costs.scaled
     equity = np.zeros((count, grid.steps), dtype=np.int64)
     summary = np.zeros((count, len(SUMMARY_FIELDS)), dtype=np.int64)
     inputs = (
@@ -681,15 +649,6 @@ def run_many(
     return equity, summary
 
 
-def kernel_inputs(costs: CostModel) -> tuple[int, int, int]:
-    """The cost model as kernel integers (commission, fee, minimum commission)."""
-    return (
-        scaled_rate("commission_rate", costs.commission_rate),
-        scaled_rate("exchange_fee_rate", costs.exchange_fee_rate),
-        costs.minimum_commission,
-    )
-
-
 def run_vectorized(
     strategy: SignalStrategy,
     frames: dict[str, pd.DataFrame],
@@ -710,7 +669,7 @@ def run_vectorized(
     grid = build_grid(frames, interval)
     bars = {code: series_bars(code, frame) for code, frame in frames.items()}
     entries, exits = signal_arrays(strategy, bars, grid)
-    commission, fee, minimum = kernel_inputs(costs)
+    commission, fee, minimum = costs.scaled
     orders = np.zeros((grid.bar_count + 1, 11), dtype=np.int64)
     equity_values = np.zeros(grid.steps, dtype=np.int64)
     summary = np.zeros(len(SUMMARY_FIELDS), dtype=np.int64)

@@ -1,4 +1,4 @@
-"""Positions derived from a starting snapshot plus fills (average-cost method)."""
+"""Positions derived from a starting snapshot plus fills, kept by the account core."""
 
 from __future__ import annotations
 
@@ -6,50 +6,53 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 
+from yeouido.accounting import Holding
 from yeouido.model.account import Fill, Position
 from yeouido.model.enums import Side
+from yeouido.model.errors import NotSupported
 
 
 class PositionBook:
     """Holdings by instrument code, kept up to date fill by fill.
 
-    Average price is exact (``Decimal``) and excludes costs; realized P&L is in KRW, net of
-    every fill's commission and tax (costs count when they are paid, buys included), rounded
-    down to the won when the average price is fractional.
+    Each code's quantity, average price and realized P&L follow the account core
+    (:class:`~yeouido.accounting.Holding`): the average price (평균단가) excludes costs and is
+    unchanged by sales; realized P&L is net of every cost of the shares sold (their share of
+    what buying them cost, and the sale's commission, fees and tax). A snapshot position
+    starts with its average price as book cost and no known buying costs.
     """
 
     def __init__(self, positions: Iterable[Position] = ()) -> None:
-        self._positions: dict[str, Position] = {p.code: p for p in positions}
+        self._positions: dict[str, Position] = {}
+        self._holdings: dict[str, Holding] = {}
+        for position in positions:
+            self._positions[position.code] = position
+            self._holdings[position.code] = Holding.from_snapshot(
+                position.quantity, position.average_price, position.realized_pnl
+            )
 
     def apply(self, fill: Fill) -> Position:
         """Apply one fill; return the instrument's new position."""
+        price = fill.price
+        if not isinstance(price, int):
+            if price != price.to_integral_value():
+                raise NotSupported.for_field(
+                    "price", price, "positions are kept for securities priced in whole KRW"
+                )
+            price = int(price)
+        holding = self._holdings.get(fill.code)
+        if holding is None:
+            holding = self._holdings[fill.code] = Holding()
         current = self._positions.get(fill.code) or Position(fill.code, 0, Decimal(0))
-        signed = fill.quantity if fill.side is Side.BUY else -fill.quantity
-        price = Decimal(fill.price)
-        quantity = current.quantity
-        average = current.average_price
-        realized = Decimal(-(fill.commission + fill.tax))
-        if quantity == 0 or (quantity > 0) == (signed > 0):
-            total = quantity + signed
-            average = (average * abs(quantity) + price * abs(signed)) / abs(total)
-        else:
-            closing = min(abs(signed), abs(quantity))
-            direction = 1 if quantity > 0 else -1
-            realized += (price - average) * closing * direction
-            total = quantity + signed
-            if total == 0:
-                average = Decimal(0)
-            elif (total > 0) != (quantity > 0):
-                average = price  # crossed through zero: the rest opens at the fill price
+        holding.apply(fill.side, fill.quantity, price, fill.commission + fill.tax)
         sellable = current.sellable_quantity
-        if sellable is not None and signed < 0:
-            sellable = max(0, sellable + signed)
+        if sellable is not None and fill.side is Side.SELL:
+            sellable = max(0, sellable - fill.quantity)
         position = replace(
             current,
-            quantity=total,
-            average_price=average,
-            realized_pnl=current.realized_pnl
-            + int(realized.to_integral_value(rounding="ROUND_FLOOR")),
+            quantity=holding.quantity,
+            average_price=holding.average_price,
+            realized_pnl=holding.realized_pnl,
             sellable_quantity=sellable,
         )
         self._positions[fill.code] = position

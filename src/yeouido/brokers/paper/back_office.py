@@ -23,7 +23,7 @@ from yeouido.exchange.events import BookChanged, ExchangeEvent, TradePrinted
 from yeouido.exchange.venue import Exchange
 from yeouido.krx.costs import CostModel
 from yeouido.model.account import Balance, Fill, Position
-from yeouido.model.enums import Side, Venue
+from yeouido.model.enums import Venue
 from yeouido.model.errors import InvalidInput
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.market_data import Bar, OrderBook, Quote, Trade
@@ -213,11 +213,6 @@ class PaperBackOffice:
         if isinstance(price, bool) or not isinstance(price, int) or price <= 0:
             raise InvalidInput.for_field("price", price, "must be a whole KRW amount > 0")
         amount = self.ledger.balance(self.market.day).buying_power
-        quantity = amount // price
-        while quantity > 0:
-            cost = self.cost_model.cost(instrument, Side.BUY, quantity, price, self.market.day)
-            if quantity * price + cost.total <= amount:
-                break
-            quantity -= 1
+        quantity = self.cost_model.affordable_quantity(amount, price)
         quantity -= quantity % instrument.lot_size
         return BuyingPower(code, price, amount, max(quantity, 0))

@@ -12,22 +12,21 @@ Conventions
   deposit on the second KRX trading day after the trade's Seoul date. The deposit on a day is
   the initial cash plus every net amount settling on or before it; nothing has to be "run" to
   settle, so :meth:`PaperLedger.balance` is a pure read.
-- **Average price** (평균단가) is the moving average of the *buy prices*, excluding commission
-  and fees, as Korean brokers display it. Buys re-average; sells leave it unchanged. It is a
-  ``Decimal`` stored as text (computed with 40 significant digits, exact whenever the average
-  terminates).
-- **Realized P&L** of a sale is net of *all* costs of the shares sold: proceeds minus their
-  book cost, minus the part of the buy commission and fee that bought them, minus the sale's
-  commission, fee and tax. The ledger keeps each position's book cost and buy costs as whole
-  won (the part taken out by a partial sale is rounded half-even to the won; a sale that
-  closes the position takes exactly what is left), so over any sequence of trades::
+- **Positions and realized P&L** follow the account core (:mod:`yeouido.accounting`,
+  :class:`~yeouido.accounting.Holding`): the average price (평균단가) is the moving average
+  of the *buy prices*, excluding commission and fees, as Korean brokers display it (buys
+  re-average; sells leave it unchanged), a ``Decimal`` stored as text (40 significant
+  digits, exact whenever the average terminates). The realized P&L of a sale is net of *all*
+  costs of the shares sold: proceeds minus their book cost, minus the part of the buy
+  commission and fee that bought them, minus the sale's commission, fee and tax. Each
+  position's book cost and buy costs are kept as whole won (the part taken out by a partial
+  sale is rounded half-even to the won; a sale that closes the position takes exactly what
+  is left), so over any sequence of trades::
 
       final deposit == initial cash + realized P&L - (book cost + buy costs of open positions)
 
   holds exactly in integers, and once every position is closed the deposit is the initial
-  cash plus the realized P&L. (With the display convention above, the realized P&L of a sale
-  is therefore ``(price - average) * qty - sell commission - fee - tax`` minus the sold shares'
-  share of their buy commission and fee, up to the won rounding of the book cost.)
+  cash plus the realized P&L.
 - **Unrealized P&L** is :attr:`~yeouido.model.Position.unrealized_pnl`: market value minus
   average price times quantity, before any costs.
 - **Reservations** (미체결 주문의 증거): before an order is placed, a buy reserves its price times
@@ -41,7 +40,6 @@ Conventions
 from __future__ import annotations
 
 import contextlib
-import decimal
 import logging
 import os
 import sqlite3
@@ -54,6 +52,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from yeouido.accounting import CashLedger, Holding, net_cash, settlement_day
 from yeouido.krx.calendar import next_trading_day
 from yeouido.krx.costs import CostModel, TradeCost
 from yeouido.krx.master import get_instrument
@@ -74,11 +73,6 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 """Version of the ledger's SQLite schema; a file of another version is refused."""
-
-SETTLEMENT_DAYS = 2
-"""Trading days from trade to settlement (T+2)."""
-
-_AVERAGE_CONTEXT = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -144,16 +138,6 @@ class _Reservation:
     amount: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Book:
-    code: str
-    quantity: int
-    average_price: Decimal
-    book_cost: int
-    buy_costs: int
-    realized_pnl: int
-
-
 # --- validation -------------------------------------------------------------------------
 
 
@@ -198,39 +182,8 @@ def _check_day(field: str, value: object) -> date:
     return value
 
 
-def _settlement_day(trade_day: date) -> date:
-    day = trade_day
-    for _ in range(SETTLEMENT_DAYS):
-        day = next_trading_day(day)
-    return day
-
-
 def _utc_text(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _share(total: int, part: int, whole: int) -> int:
-    """``total * part / whole`` rounded half-even to an integer (``part <= whole``)."""
-    if part >= whole:
-        return total
-    quotient, remainder = divmod(total * part, whole)
-    twice = 2 * remainder
-    if twice > whole or (twice == whole and quotient % 2 == 1):
-        quotient += 1
-    return quotient
-
-
-def _tidy(value: Decimal) -> Decimal:
-    """``value`` without exponent notation: ``70000`` rather than ``7E+4``."""
-    if value == value.to_integral_value():
-        return Decimal(int(value))
-    return value.normalize(_AVERAGE_CONTEXT)
-
-
-def _moving_average(average: Decimal, held: int, price: int, bought: int) -> Decimal:
-    ctx = _AVERAGE_CONTEXT
-    total = ctx.add(ctx.multiply(average, Decimal(held)), Decimal(price * bought))
-    return _tidy(ctx.divide(total, Decimal(held + bought)))
 
 
 # --- the ledger -------------------------------------------------------------------------
@@ -379,12 +332,9 @@ class PaperLedger:
     def _cost(self, code: str, side: Side, quantity: int, price: int, on: date) -> TradeCost:
         return self._costs.cost(self._instrument(code), side, quantity, price, on)
 
-    def _buy_amount(self, code: str, quantity: int, price: int, on: date) -> int:
+    def _buy_amount(self, quantity: int, price: int) -> int:
         """Price times quantity plus the estimated commission and fee of a buy."""
-        if quantity == 0:
-            return 0
-        cost = self._cost(code, Side.BUY, quantity, price, on)
-        return price * quantity + cost.commission + cost.exchange_fee
+        return 0 if quantity == 0 else self._costs.buy_cost(quantity, price)
 
     @staticmethod
     def _initial_cash(connection: sqlite3.Connection) -> int:
@@ -392,16 +342,23 @@ class PaperLedger:
         return int(row[0])
 
     @classmethod
-    def _deposit(cls, connection: sqlite3.Connection, through: date | None) -> int:
-        """Initial cash plus every net amount settling on or before ``through`` (all if None)."""
-        if through is None:
-            row = connection.execute("SELECT COALESCE(SUM(net_amount), 0) FROM fills").fetchone()
-        else:
-            row = connection.execute(
-                "SELECT COALESCE(SUM(net_amount), 0) FROM fills WHERE settle_on <= ?",
-                (through.isoformat(),),
-            ).fetchone()
-        return cls._initial_cash(connection) + int(row[0])
+    def _cash(cls, connection: sqlite3.Connection, today: date) -> CashLedger[date]:
+        """The cash on ``today``: the initial cash plus every net amount settled by then, the
+        later settlements by day, and the reserved buy amounts."""
+        day = today.isoformat()
+        (settled,) = connection.execute(
+            "SELECT COALESCE(SUM(net_amount), 0) FROM fills WHERE settle_on <= ?", (day,)
+        ).fetchone()
+        cash: CashLedger[date] = CashLedger(
+            cls._initial_cash(connection) + int(settled), cls._reserved_buys(connection)
+        )
+        for due, amount in connection.execute(
+            "SELECT settle_on, SUM(net_amount) FROM fills WHERE settle_on > ? "
+            "GROUP BY settle_on ORDER BY settle_on",
+            (day,),
+        ):
+            cash.book(date.fromisoformat(due), int(amount))
+        return cash
 
     @staticmethod
     def _reserved_buys(connection: sqlite3.Connection) -> int:
@@ -420,23 +377,21 @@ class PaperLedger:
 
     def _available(self, connection: sqlite3.Connection, today: date) -> int:
         """Buying power before clamping at zero."""
-        d2 = self._deposit(connection, _settlement_day(today))
-        settled_all = self._deposit(connection, None)
-        return min(d2, settled_all) - self._reserved_buys(connection)
+        return self._cash(connection, today).available(settlement_day(today))
 
     @staticmethod
-    def _book(connection: sqlite3.Connection, code: str) -> _Book | None:
+    def _book(connection: sqlite3.Connection, code: str) -> Holding | None:
         row = connection.execute(
-            "SELECT code, quantity, average_price, book_cost, buy_costs, realized_pnl "
+            "SELECT quantity, average_price, book_cost, buy_costs, realized_pnl "
             "FROM positions WHERE code = ?",
             (code,),
         ).fetchone()
         if row is None:
             return None
-        return _Book(row[0], row[1], Decimal(row[2]), row[3], row[4], row[5])
+        return Holding(row[0], Decimal(row[1]), row[2], row[3], row[4])
 
     @staticmethod
-    def _save_book(connection: sqlite3.Connection, book: _Book) -> None:
+    def _save_book(connection: sqlite3.Connection, code: str, holding: Holding) -> None:
         connection.execute(
             "INSERT INTO positions (code, quantity, average_price, book_cost, buy_costs, "
             "realized_pnl) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
@@ -444,12 +399,12 @@ class PaperLedger:
             "book_cost = excluded.book_cost, buy_costs = excluded.buy_costs, "
             "realized_pnl = excluded.realized_pnl",
             (
-                book.code,
-                book.quantity,
-                str(book.average_price),
-                book.book_cost,
-                book.buy_costs,
-                book.realized_pnl,
+                code,
+                holding.quantity,
+                str(holding.average_price),
+                holding.book_cost,
+                holding.open_costs,
+                holding.realized_pnl,
             ),
         )
 
@@ -476,9 +431,7 @@ class PaperLedger:
         remaining = reservation.remaining - taken
         amount = 0
         if reservation.side is Side.BUY:
-            amount = self._buy_amount(
-                reservation.code, remaining, reservation.price, reservation.reserved_on
-            )
+            amount = self._buy_amount(remaining, reservation.price)
         connection.execute(
             "UPDATE reservations SET remaining = ?, amount = ? WHERE order_key = ?",
             (remaining, amount, reservation.order_key),
@@ -532,7 +485,7 @@ class PaperLedger:
                     freed_amount, freed_quantity = existing.amount, existing.remaining
             amount = 0
             if side is Side.BUY:
-                amount = self._buy_amount(code, quantity, price, on)
+                amount = self._buy_amount(quantity, price)
                 available = max(self._available(connection, on) + freed_amount, 0)
                 if amount > available:
                     raise InsufficientFunds(
@@ -622,7 +575,7 @@ class PaperLedger:
         time = require_aware("time", time).astimezone(SEOUL)
         trade_day = time.date()
         cost = self._cost(code, side, quantity, price, trade_day)
-        settle_on = _settlement_day(trade_day)
+        settle_on = settlement_day(trade_day)
         gross = price * quantity
         with self._write() as connection:
             duplicate = connection.execute(
@@ -638,51 +591,18 @@ class PaperLedger:
                     order_key,
                     f"reserved for {reservation.side} {reservation.code}, not {side} {code}",
                 )
-            book = self._book(connection, code) or _Book(code, 0, Decimal(0), 0, 0, 0)
-            buy_costs = cost.commission + cost.exchange_fee
-            realized = 0
-            if side is Side.BUY:
-                net = -(gross + cost.total)
-                book = _Book(
-                    code=code,
-                    quantity=book.quantity + quantity,
-                    average_price=_moving_average(
-                        book.average_price, book.quantity, price, quantity
-                    ),
-                    book_cost=book.book_cost + gross,
-                    buy_costs=book.buy_costs + buy_costs,
-                    realized_pnl=book.realized_pnl,
+            holding = self._book(connection, code) or Holding()
+            if side is Side.SELL and quantity > holding.quantity:
+                raise InsufficientPosition(
+                    f"selling {quantity} {code} exceeds the {holding.quantity} held; "
+                    "short selling is not allowed",
+                    field="quantity",
+                    value=quantity,
+                    rule=f"sold {quantity} <= held {holding.quantity}",
                 )
-            else:
-                if quantity > book.quantity:
-                    raise InsufficientPosition(
-                        f"selling {quantity} {code} exceeds the {book.quantity} held; "
-                        "short selling is not allowed",
-                        field="quantity",
-                        value=quantity,
-                        rule=f"sold {quantity} <= held {book.quantity}",
-                    )
-                net = gross - cost.total
-                if quantity == book.quantity:
-                    cost_out, buy_costs_out = book.book_cost, book.buy_costs
-                else:
-                    exact = _AVERAGE_CONTEXT.multiply(book.average_price, Decimal(quantity))
-                    cost_out = min(
-                        int(exact.to_integral_value(rounding=decimal.ROUND_HALF_EVEN)),
-                        book.book_cost,
-                    )
-                    buy_costs_out = _share(book.buy_costs, quantity, book.quantity)
-                realized = gross - cost_out - buy_costs_out - cost.total
-                remaining = book.quantity - quantity
-                book = _Book(
-                    code=code,
-                    quantity=remaining,
-                    average_price=book.average_price if remaining else Decimal(0),
-                    book_cost=book.book_cost - cost_out,
-                    buy_costs=book.buy_costs - buy_costs_out,
-                    realized_pnl=book.realized_pnl + realized,
-                )
-            self._save_book(connection, book)
+            realized = holding.apply(side, quantity, price, cost.total)
+            net = net_cash(side, gross, cost.total)
+            self._save_book(connection, code, holding)
             connection.execute(
                 "INSERT INTO fills (trade_id, order_key, code, side, quantity, price, time_utc, "
                 "trade_date, settle_on, commission, exchange_fee, tax, net_amount, realized_pnl) "
@@ -766,22 +686,18 @@ class PaperLedger:
         d1_day = next_trading_day(today)
         d2_day = next_trading_day(d1_day)
         with self._read() as connection:
-            cash = self._deposit(connection, today)
-            d1 = self._deposit(connection, d1_day)
-            d2 = self._deposit(connection, d2_day)
-            available = self._available(connection, today)
-        return Balance(
-            cash=cash, settlement_d1=d1, settlement_d2=d2, buying_power=max(available, 0)
-        )
+            return self._cash(connection, today).balance(today, d1_day, d2_day)
 
-    def _position(self, connection: sqlite3.Connection, book: _Book, last: int | None) -> Position:
+    def _position(
+        self, connection: sqlite3.Connection, code: str, holding: Holding, last: int | None
+    ) -> Position:
         return Position(
-            code=book.code,
-            quantity=book.quantity,
-            average_price=book.average_price,
+            code=code,
+            quantity=holding.quantity,
+            average_price=holding.average_price,
             last_price=last,
-            realized_pnl=book.realized_pnl,
-            sellable_quantity=book.quantity - self._reserved_sells(connection, book.code),
+            realized_pnl=holding.realized_pnl,
+            sellable_quantity=holding.quantity - self._reserved_sells(connection, code),
         )
 
     def positions(self, last_prices: Mapping[str, int] | None = None) -> list[Position]:
@@ -797,7 +713,7 @@ class PaperLedger:
             for (code,) in rows:
                 book = self._book(connection, code)
                 assert book is not None
-                result.append(self._position(connection, book, prices.get(code)))
+                result.append(self._position(connection, code, book, prices.get(code)))
         return result
 
     def position(self, code: str, last_price: int | None = None) -> Position | None:
@@ -807,7 +723,7 @@ class PaperLedger:
             book = self._book(connection, code)
             if book is None or book.quantity == 0:
                 return None
-            return self._position(connection, book, last_price)
+            return self._position(connection, code, book, last_price)
 
     def realized_pnl(self, on: date | None = None) -> int:
         """Realized P&L in KRW, net of all costs of the shares sold: the total since the last
