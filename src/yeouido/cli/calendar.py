@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from yeouido.cli.output import console, print_json, reported_errors
-from yeouido.krx import is_trading_day, special_day
+from yeouido.krx import holiday, is_trading_day, special_day
 from yeouido.model import InvalidInput, now_seoul
 
 
@@ -41,10 +41,16 @@ def month_data(year: int, month: int) -> dict[str, Any]:
         for day in trading
         if (special := special_day(day)) is not None
     ]
+    notes = [
+        {"date": day, "reason": known.reason, "confirmed": known.confirmed}
+        for day in holidays
+        if (known := holiday(day)) is not None
+    ]
     return {
         "month": f"{year:04d}-{month:02d}",
         "trading_days": trading,
         "holidays": holidays,
+        "holiday_notes": notes,
         "special_days": specials,
     }
 
@@ -76,6 +82,8 @@ def render_month(data: dict[str, Any]) -> None:
     if data["holidays"]:
         listed = ", ".join(f"{day:%m-%d}" for day in data["holidays"])
         console.print(f"  weekday holidays: {listed}")
+    for item in data["holiday_notes"]:
+        console.print(f"  - {item['date']:%m-%d}: {item['reason']}", highlight=False)
 
 
 def calendar(

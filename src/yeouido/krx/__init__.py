@@ -4,9 +4,11 @@ costs, codes, and the instrument master."""
 from yeouido.krx.calendar import (
     CSAT_DAYS,
     SpecialDay,
+    add_holiday,
     add_special_day,
     calendar_range,
     first_trading_day,
+    holiday,
     is_trading_day,
     next_trading_day,
     previous_trading_day,
@@ -22,6 +24,7 @@ from yeouido.krx.codes import (
     validate_isin,
 )
 from yeouido.krx.costs import CostModel, TradeCost, transaction_tax_rate
+from yeouido.krx.holidays import KRX_EXTRA_HOLIDAYS, LAST_COVERED_DAY, Holiday
 from yeouido.krx.master import InstrumentMaster, default_master, get_instrument
 from yeouido.krx.order_rules import (
     ALLOWED_ORDER_TYPES,
@@ -36,14 +39,18 @@ from yeouido.krx.ticks import has_price_limits, is_on_tick, price_limits, round_
 __all__ = [
     "ALLOWED_ORDER_TYPES",
     "CSAT_DAYS",
+    "KRX_EXTRA_HOLIDAYS",
+    "LAST_COVERED_DAY",
     "CostModel",
     "DaySchedule",
+    "Holiday",
     "InstrumentMaster",
     "Phase",
     "PhaseWindow",
     "ReferencePrices",
     "SpecialDay",
     "TradeCost",
+    "add_holiday",
     "add_special_day",
     "allowed_order_types",
     "calendar_range",
@@ -51,6 +58,7 @@ __all__ = [
     "first_trading_day",
     "get_instrument",
     "has_price_limits",
+    "holiday",
     "is_etn_code",
     "is_on_tick",
     "is_trading_day",

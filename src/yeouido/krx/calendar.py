@@ -1,4 +1,8 @@
-"""The KRX trading calendar: trading days from ``exchange_calendars``' XKRX, plus special days.
+"""The KRX trading calendar: trading days from ``exchange_calendars``' XKRX, less the closures
+XKRX lacks (:mod:`yeouido.krx.holidays`, extendable with :func:`add_holiday`), plus special days.
+
+The calendar covers up to :data:`~yeouido.krx.holidays.LAST_COVERED_DAY`; asking about a later
+day raises a :class:`CalendarError` naming that day.
 
 Special days shift the schedule. They are data, extendable at run time with
 :func:`add_special_day`:
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from yeouido.krx.holidays import LAST_COVERED_DAY, Holiday, extra_holidays, register_holiday
 from yeouido.model.errors import CalendarError, InvalidInput
 from yeouido.paths import cache_dir
 
@@ -54,6 +59,7 @@ CSAT_DAYS: tuple[date, ...] = (
     date(2024, 11, 14),
     date(2025, 11, 13),
     date(2026, 11, 19),
+    date(2027, 11, 18),
 )
 """수능 days: the whole KRX schedule starts and ends one hour later."""
 
@@ -89,11 +95,36 @@ def special_day(day: date) -> SpecialDay | None:
     return None
 
 
+def add_holiday(day: date, reason: str) -> Holiday:
+    """Close KRX on ``day``, e.g. a temporary public holiday the government declares::
+
+    add_holiday(date(2027, 6, 4), "임시공휴일")
+
+    The day must lie within the calendar (see :func:`calendar_range`)."""
+    _check_range(day)
+    if not reason.strip():
+        raise InvalidInput.for_field("reason", reason, "must say why KRX is closed")
+    holiday = register_holiday(day, reason.strip())
+    _sessions.cache_clear()
+    first_trading_day.cache_clear()
+    return holiday
+
+
+def holiday(day: date) -> Holiday | None:
+    """The closure :mod:`yeouido.krx.holidays` keeps for ``day`` (XKRX's own holidays are not
+    named here), if any."""
+    return extra_holidays().get(day)
+
+
 @dataclass(frozen=True, slots=True)
 class _Sessions:
     first: date
     last: date
     days: frozenset[date]
+
+
+CACHE_LAYOUT = 2
+"""Version of the cached session list's name and content; bump it when either changes."""
 
 
 def _load_from_exchange_calendars() -> list[date]:
@@ -102,26 +133,47 @@ def _load_from_exchange_calendars() -> list[date]:
         warnings.simplefilter("ignore")
         import exchange_calendars
 
-        calendar = exchange_calendars.get_calendar("XKRX")
+        calendar = exchange_calendars.get_calendar("XKRX", end=LAST_COVERED_DAY.isoformat())
         return [timestamp.date() for timestamp in calendar.sessions]
+
+
+def _cache_path() -> Path:
+    """Where the XKRX session list is cached: one file per month, layout, exchange_calendars
+    version and last covered day, so a newer calendar never reads an older list."""
+    from importlib.metadata import version
+
+    today = date.today()
+    return cache_dir() / (
+        f"xkrx-v{CACHE_LAYOUT}-{version('exchange_calendars')}"
+        f"-to{LAST_COVERED_DAY:%Y%m%d}-{today:%Y-%m}.txt"
+    )
+
+
+def _covers_the_end(days: list[date]) -> bool:
+    """Whether a session list reaches the last covered day (within a holiday week)."""
+    return bool(days) and (LAST_COVERED_DAY - days[-1]).days <= 10
 
 
 @functools.cache
 def _sessions() -> _Sessions:
-    """XKRX trading days. Building them takes exchange_calendars seconds, so the list is kept
-    in the cache directory, rebuilt each month and whenever exchange_calendars changes."""
-    from importlib.metadata import version
+    """KRX trading days: XKRX's sessions less :func:`~yeouido.krx.holidays.extra_holidays`.
 
-    today = date.today()
-    path = cache_dir() / f"xkrx-{version('exchange_calendars')}-{today:%Y-%m}.txt"
+    Building XKRX takes exchange_calendars seconds, so its list is kept in the cache directory,
+    rebuilt each month, whenever exchange_calendars or the covered range changes, and when a
+    cached list does not reach the end. Our own holidays are taken out after reading, so no
+    cached list can hide them."""
+    path = _cache_path()
     try:
         days = [date.fromisoformat(line) for line in path.read_text().split()]
     except (OSError, ValueError):
+        days = []
+    if not _covers_the_end(days):
         days = _load_from_exchange_calendars()
         _write_atomically(path, "\n".join(day.isoformat() for day in days))
     if not days:
         raise CalendarError("the XKRX calendar is empty", field="calendar", value="XKRX")
-    return _Sessions(days[0], days[-1], frozenset(days))
+    closed = extra_holidays()
+    return _Sessions(days[0], LAST_COVERED_DAY, frozenset(day for day in days if day not in closed))
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -137,19 +189,29 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def calendar_range() -> tuple[date, date]:
-    """The first and last day the calendar knows."""
+    """The first and last day the calendar knows (the last is
+    :data:`~yeouido.krx.holidays.LAST_COVERED_DAY`)."""
     sessions = _sessions()
     return sessions.first, sessions.last
 
 
 def _check_range(day: date) -> None:
     first, last = calendar_range()
-    if not first <= day <= last:
+    if day > last:
         raise CalendarError(
-            f"{day.isoformat()} is outside the KRX calendar ({first} … {last})",
+            f"{day.isoformat()} is beyond the KRX calendar, which covers days up to"
+            f" {last.isoformat()} (KRX announces a year's holidays in December of the year"
+            " before)",
             field="date",
             value=day.isoformat(),
-            rule=f"between {first} and {last}",
+            rule=f"on or before {last.isoformat()}",
+        )
+    if day < first:
+        raise CalendarError(
+            f"{day.isoformat()} is before the KRX calendar, which starts on {first.isoformat()}",
+            field="date",
+            value=day.isoformat(),
+            rule=f"on or after {first.isoformat()}",
         )
 
 
