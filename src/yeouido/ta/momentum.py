@@ -25,6 +25,7 @@ from yeouido.ta._core import (
     wrap,
 )
 from yeouido.ta.overlap import (
+    FLAT_RANGE_RELATIVE,
     RANGE_FAST_K,
     RANGE_WILLIAMS,
     ZERO_THRESHOLD,
@@ -161,7 +162,7 @@ def _stochastic_range(
             highest_index = today
             highest = value
         spread = highest - lowest
-        if spread == 0.0:
+        if spread <= FLAT_RANGE_RELATIVE * (abs(highest) + abs(lowest)):
             out[today] = 0.0
         elif williams:
             out[today] = (highest - close[today]) / spread * -100.0

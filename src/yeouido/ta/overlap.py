@@ -56,6 +56,14 @@ SUPPORTED_MA_TYPES = {
 # TA-Lib's TA_IS_ZERO / TA_IS_ZERO_OR_NEG threshold.
 ZERO_THRESHOLD = 0.00000001
 
+FLAT_RANGE_RELATIVE = 1e-14
+"""A window's range (highest - lowest) is flat when it is within this fraction of
+``|highest| + |lowest|``: rounding noise, not movement. The stochastics (%K, Williams' %R,
+STOCHRSI) then give TA-Lib's flat answer, 0; the installed TA-Lib draws the line at the same
+place (measured: ranges up to about 1e-14 of ``|highest| + |lowest|`` count as flat). A
+RSI standing still through a trading halt differs from one window to the next in its last bits
+only; without this, those bits decided between 0 and 100."""
+
 
 # -- parameter checks ----------------------------------------------------------------------
 
@@ -686,7 +694,8 @@ def _range_of_windows(
                     result = (highest - closes[offset]) / spread * -100.0
                 else:
                     result = (closes[offset] - lowest) / spread * 100.0
-                target[offset] = 0.0 if spread == 0.0 else result
+                flat = spread <= FLAT_RANGE_RELATIVE * (abs(highest) + abs(lowest))
+                target[offset] = 0.0 if flat else result
         if block_start == start:
             # Windows ending before ``first`` would start before ``start``.
             for index in range(start, first):

@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from yeouido.ta._core import NAN, FloatArray, ieee_jit, jit
 from yeouido.ta.overlap import (
+    FLAT_RANGE_RELATIVE,
     SMA_TYPE,
     ZERO_THRESHOLD,
     checked_ma_type,
@@ -120,7 +121,7 @@ class FastKCell:
         """%K (or Williams' %R when ``williams``) for this bar; NaN while warming up."""
         highest, lowest = self.extremes.step(high, low, commit)
         spread = highest - lowest
-        if spread == 0.0:
+        if spread <= FLAT_RANGE_RELATIVE * (abs(highest) + abs(lowest)):
             return 0.0
         if self.williams:
             return (highest - close) / spread * -100.0
@@ -243,7 +244,8 @@ def sma_stochastic_step(
             ints[_LOWEST_INDEX] = lowest_index
             floats[_LOWEST] = lowest
     spread = highest - lowest
-    k = 0.0 if spread == 0.0 else (close - lowest) / spread * 100.0
+    flat = spread <= FLAT_RANGE_RELATIVE * (abs(highest) + abs(lowest))
+    k = 0.0 if flat else (close - lowest) / spread * 100.0
     if slowk > 1:
         k, ready = _ring_sma_step(
             ints, floats, _K_SEEN, _K_SLOT, _K_TOTAL, k_ring_at, slowk, k, commit
@@ -370,7 +372,8 @@ class _StochasticMachine(Machine):
         if commit:
             extremes.seen = position + 1
         spread = highest - lowest
-        k = 0.0 if spread == 0.0 else (close - lowest) / spread * 100.0
+        flat = spread <= FLAT_RANGE_RELATIVE * (abs(highest) + abs(lowest))
+        k = 0.0 if flat else (close - lowest) / spread * 100.0
         cell = self.smooth_k
         if cell is None:
             pass
