@@ -253,3 +253,27 @@ def test_multiline_expression_caret_points_into_its_line() -> None:
         parse("close > 1 and\nopen >")
     assert caught.value.position == 20
     assert caught.value.message.splitlines()[1:] == ["  open >", "        ^"]
+
+
+def test_korean_names_parse_to_the_english_ones() -> None:
+    korean = parse(
+        "종가 > 이동평균(종가, 20) and 골든크로스(지수이동평균(종가, 5), 이동평균(종가, 20))"
+        " and 거래량 > 평균(거래량, 20) and 등락률 > 0 and 최고가(고가, 5) > 최저가(저가, 5)"
+    )
+    english = parse(
+        "close > sma(close, 20) and crosses_above(ema(close, 5), sma(close, 20))"
+        " and volume > avg(volume, 20) and change > 0 and highest(high, 5) > lowest(low, 5)"
+    )
+    assert to_text(korean) == to_text(english)
+
+
+def test_the_caret_counts_wide_characters_twice() -> None:
+    from yeouido.screener.parser import caret_line, display_width
+
+    assert display_width("종가 > 1") == 8
+    assert caret_line("종가 >", 3) == "     ^"
+    with pytest.raises(ScreenSyntaxError) as raised:
+        parse("종가 > > 1")
+    quoted, pointer = str(raised.value).splitlines()[-2:]
+    assert pointer.index("^") == 2 + display_width("종가 > ")
+    assert quoted == "  종가 > > 1"

@@ -218,20 +218,22 @@ def test_instrument_fields_are_constants() -> None:
     assert other.update(BARS[0]) is False
 
 
-def test_values_name_comparison_sides_by_source_text() -> None:
+def test_values_are_named_by_the_values_compared() -> None:
     text = "close > sma(close, 2) and change > 0.5"
     evaluator = _evaluator(text)
     evaluator.update(BARS[0])
     values = evaluator.values(BARS[1])
-    assert set(values) == {"close > sma(close, 2)", "sma(close, 2)", "change > 0.5"}
-    assert values["sma(close, 2)"] == pytest.approx((105 + 102) / 2)
-    assert values["close > sma(close, 2)"] == 102
-    assert values["change > 0.5"] == pytest.approx((102 / 105 - 1) * 100)
+    assert set(values) == {"close", "sma(close,2)", "change"}
+    assert values["sma(close,2)"] == pytest.approx((105 + 102) / 2)
+    assert values["close"] == 102
+    assert values["change"] == pytest.approx((102 / 105 - 1) * 100)
 
 
-def test_values_without_source_text_use_canonical_text() -> None:
+def test_values_of_a_parsed_or_korean_condition_use_canonical_labels() -> None:
     evaluator = StreamEvaluator(parse("close>open"), {}, resolver=_resolver())
-    assert set(evaluator.values(BARS[0])) == {"close > open", "open"}
+    assert set(evaluator.values(BARS[0])) == {"close", "open"}
+    korean = StreamEvaluator(parse("종가 > 시가"), {}, resolver=_resolver())
+    assert set(korean.values(BARS[0])) == {"close", "open"}
 
 
 def test_unknown_names_raise_screen_name_error() -> None:

@@ -26,11 +26,17 @@ from typer.core import TyperGroup
 
 from yeouido.brokers.base import AsyncBroker
 from yeouido.brokers.registry import connect_async
-from yeouido.cli.output import console, print_json, print_json_line, reported_errors
+from yeouido.cli.output import (
+    console,
+    error_console,
+    print_json,
+    print_json_line,
+    reported_errors,
+)
 from yeouido.model import InvalidInput, YeouidoError
 from yeouido.screener.panel import BarPanel, load_csv_dir
 from yeouido.screener.store import SavedStrategy, StrategyStore
-from yeouido.screener.watch import Watch, WatchEvent
+from yeouido.screener.watch import HistoryNotice, Watch, WatchEvent
 
 SUBCOMMANDS = ("save", "list", "show", "rm", "watch", "run")
 
@@ -74,19 +80,58 @@ def _codes(universe: str | None) -> list[str] | None:
 
 
 def render_scan(frame: pd.DataFrame, title: str) -> None:
-    """The matches as a table."""
+    """The matches as a table: prices and volumes as integers, percentages labelled ``%``.
+    Numbers and dates are never cut: a long label folds onto more lines, names wrap, and value
+    columns that do not fit the terminal are left out with a note (``--json`` has them all)."""
+    units: dict[str, str] = frame.attrs.get("units", {})
+    rows = [
+        [_cell(value, units.get(column)) for column, value in zip(frame.columns, row, strict=True)]
+        for row in frame.itertuples(index=False)
+    ]
+    widths = []
+    for index, column in enumerate(frame.columns):
+        widest = max((len(row[index]) for row in rows), default=0)
+        if column in ("code", "date"):
+            widths.append(max(widest, len(column)))
+        elif column == "name":
+            widths.append(8)
+        else:
+            widths.append(max(widest, min(len(str(column)) + 2, 8)))
+    shown = len(widths)
+    while shown > len(BASE_SCAN_COLUMNS) and sum(widths[:shown]) + 3 * shown + 1 > console.width:
+        shown -= 1
     table = Table(title=f"{title}: {len(frame)} matches", title_justify="left")
-    for column in frame.columns:
-        textual = column in ("code", "name", "date")
-        table.add_column(str(column), justify="left" if textual else "right")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(value) for value in row))
+    for index, column in enumerate(frame.columns[:shown]):
+        label = f"{column} %" if units.get(column) == "%" else str(column)
+        if column in ("code", "date"):
+            table.add_column(label, no_wrap=True)
+        elif column == "name":
+            table.add_column(label, overflow="fold", ratio=1, min_width=8)
+        else:
+            table.add_column(label, justify="right", overflow="fold", min_width=widths[index])
+    for cells in rows:
+        table.add_row(*cells[:shown])
     console.print(table)
+    if shown < len(frame.columns):
+        left_out = ", ".join(str(column) for column in frame.columns[shown:])
+        console.print(f"  not shown at this width: {left_out} (--json has every column)")
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return "-" if value != value else f"{value:,.2f}"
+BASE_SCAN_COLUMNS = ("code", "name", "date", "close", "change")
+
+
+def _cell(value: Any, unit: str | None = None) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if number != number:
+            return "-"
+        if unit in ("KRW", "shares"):
+            return f"{round(number):,}"
+        if unit == "%":
+            return f"{number:+.2f}"
+        return f"{value:,}" if isinstance(value, int) else f"{number:,.2f}"
     if hasattr(value, "strftime"):
         return str(value.strftime("%Y-%m-%d"))
     return str(value)
@@ -183,7 +228,11 @@ def watch_command(
     names: list[str] = typer.Argument(..., help="Saved strategies to watch."),
     broker: str = typer.Option("paper", "--broker", help="Broker whose trades drive the watch."),
     service: str | None = typer.Option(None, "--service", help="Paper service URL."),
-    data: Path | None = typer.Option(None, "--data", help="Daily-bar CSVs to warm up on."),
+    data: Path | None = typer.Option(
+        None,
+        "--data",
+        help="Daily-bar CSVs to warm up on (or $YEOUIDO_BARS_DIR; default: the bar store).",
+    ),
     seconds: float | None = typer.Option(None, "--seconds", help="Stop after this long."),
     as_json: bool = typer.Option(False, "--json", help="One JSON line per event."),
 ) -> None:
@@ -191,10 +240,57 @@ def watch_command(
     with reported_errors(as_json):
         with StrategyStore() as store:
             strategies = [store.get(name) for name in names]
-        directory = _data_dir(data) if data is not None else None
-        history = load_csv_dir(directory) if directory is not None else None
+        history = _watch_history(data)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_watch(strategies, broker, service, history, seconds, as_json))
+
+
+NO_HISTORY = (
+    "nothing to warm up on: {reason}. Conditions start from the live day's bars alone"
+    " (an indicator over N bars stays empty until N days have traded). Give --data DIR, set"
+    " $YEOUIDO_BARS_DIR or run `yeouido data import DIR`."
+)
+
+
+def _watch_history(data: Path | None) -> BarPanel | None:
+    """The daily history to warm up on: ``--data``, ``$YEOUIDO_BARS_DIR`` or the bar store;
+    ``None``, said on stderr, when there is none."""
+    directory = _data_dir(data)
+    if directory is not None:
+        panel = load_csv_dir(directory)
+        if len(panel.codes) == 0:
+            _note(NO_HISTORY.format(reason=f"{directory} holds no daily-bar CSV files"))
+            return None
+        return panel
+    from yeouido.screener import store_panel
+
+    try:
+        return store_panel()
+    except InvalidInput:
+        _note(NO_HISTORY.format(reason="no --data, no $YEOUIDO_BARS_DIR, an empty bar store"))
+        return None
+
+
+def _note(text: str) -> None:
+    error_console.print(f"[yellow]note[/] {text}", highlight=False)
+
+
+def _report_notices(notices: list[HistoryNotice]) -> None:
+    """History left out because it is from another period: a few lines, not one per code."""
+    for notice in notices[:3]:
+        _note(str(notice))
+    if len(notices) > 3:
+        _note(f"… and {len(notices) - 3} more codes whose history was left out the same way")
+
+
+def _live_day(broker: AsyncBroker) -> Any:
+    """The day live trades are for: the broker's (simulated) clock, else today in Seoul."""
+    from yeouido.model import now_seoul
+    from yeouido.model.time import SEOUL
+
+    clock = getattr(broker, "now", None)
+    moment = clock() if callable(clock) else now_seoul()
+    return moment.astimezone(SEOUL).date()
 
 
 async def _watch(
@@ -211,10 +307,12 @@ async def _watch(
     broker = await connect_async(broker_name, **options)
     try:
         universe = await _listed_codes(broker, history)
-        watch = Watch(history)
+        watch = Watch(history, live_day=_live_day(broker))
         for strategy in strategies:
             codes = [code for code in (strategy.universe or universe) if code in universe]
             watch.add(strategy.name, strategy.expression, codes)
+        _report_notices(watch.notices)
+        watch.on_notice(lambda notice: _report_notices([notice]))
         recent: deque[WatchEvent] = deque(maxlen=20)
         watch.on_event(recent.append)
         if as_json:

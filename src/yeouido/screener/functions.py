@@ -38,6 +38,7 @@ import numpy as np
 
 from yeouido import ta
 from yeouido.model.errors import IndicatorError, ScreenNameError
+from yeouido.screener.parser import caret_line
 from yeouido.screener.syntax import (
     BAR_FIELDS,
     DERIVED_FIELDS,
@@ -381,7 +382,7 @@ def is_text(node: Node) -> bool:
 def _caret(source: str | None, position: int) -> str:
     if source is None or not 0 <= position <= len(source) or "\n" in source:
         return ""
-    return f"\n  {source}\n  {' ' * position}^"
+    return f"\n  {source}\n  {caret_line(source, position)}"
 
 
 def _name_error(message: str, position: int, source: str | None, value: Any = None) -> Exception:

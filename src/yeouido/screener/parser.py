@@ -13,7 +13,9 @@ Lexical rules:
   reserved: no field or function has these names.
 - Names (fields, functions, keyword parameters, output names) are case-insensitive too and
   are stored lower-case, so a TA-Lib user may write ``RSI(Close, 14)``. A name starts with a
-  letter or ``_`` and continues with letters, digits or ``_``.
+  letter (Hangul included) or ``_`` and continues with letters, digits or ``_``. Korean field
+  and function names (``종가``, ``이동평균`` …, see :mod:`yeouido.screener.syntax`) are stored
+  as the English names they stand for.
 - Numbers: ``1``, ``1.5``, ``.5``, ``1e3``, ``2.5E-2``, and ``_`` between digits as a
   thousands separator (``20_000``, as in Python). Lookbacks (``close[1]``) and ``limit``
   take plain integers (digits and ``_`` only).
@@ -37,12 +39,15 @@ aside).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, cast
 
 from yeouido.model.errors import ScreenSyntaxError
 from yeouido.screener.syntax import (
+    KOREAN_FIELDS,
+    KOREAN_FUNCTIONS,
     Arithmetic,
     ArithmeticOperator,
     Boolean,
@@ -60,7 +65,17 @@ from yeouido.screener.syntax import (
     String,
 )
 
-__all__ = ["KEYWORDS", "Token", "parse", "parse_expression", "to_text", "tokenize"]
+__all__ = [
+    "KEYWORDS",
+    "Token",
+    "caret_line",
+    "display_width",
+    "parse",
+    "parse_expression",
+    "to_text",
+    "tokenize",
+    "value_label",
+]
 
 KEYWORDS = frozenset({"and", "or", "not", "sort", "by", "asc", "desc", "limit", "true", "false"})
 """Reserved words of the language (matched case-insensitively)."""
@@ -89,6 +104,22 @@ class Token:
         return repr(source[self.start : self.end])
 
 
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: East-Asian wide and fullwidth characters (Hangul,
+    Hanja, fullwidth forms) take two, combining marks none, the rest one."""
+    width = 0
+    for character in text:
+        if unicodedata.combining(character):
+            continue
+        width += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+    return width
+
+
+def caret_line(line: str, column: int) -> str:
+    """Spaces and a ``^`` that stands under ``line[column]`` on a terminal."""
+    return " " * display_width(line[:column]) + "^"
+
+
 def _syntax_error(source: str, position: int, message: str) -> ScreenSyntaxError:
     """The error with the expression and a caret under ``position`` appended."""
     lines = source.split("\n")
@@ -96,7 +127,7 @@ def _syntax_error(source: str, position: int, message: str) -> ScreenSyntaxError
     for line in lines:
         if position <= offset + len(line):
             column = position - offset
-            pointer = "  " + line + "\n  " + " " * column + "^"
+            pointer = "  " + line + "\n  " + caret_line(line, column)
             break
         offset += len(line) + 1
     else:  # pragma: no cover - position is always inside or at the end of the text
@@ -393,7 +424,7 @@ class _Parser:
             self.advance()
             if self.at_operator("("):
                 return self.call(token)
-            return Name(token.start, token.end, token.text)
+            return Name(token.start, token.end, KOREAN_FIELDS.get(token.text, token.text))
         if self.at_operator("("):
             self.advance()
             inner = self.expression()
@@ -431,7 +462,8 @@ class _Parser:
             self.advance()
             output = selected.text
             end = selected.end
-        return Call(name.start, end, name.text, tuple(arguments), tuple(keywords), output)
+        function = KOREAN_FUNCTIONS.get(name.text, name.text)
+        return Call(name.start, end, function, tuple(arguments), tuple(keywords), output)
 
 
 def parse(text: str) -> Query:
@@ -487,16 +519,17 @@ def _format_number(value: float) -> str:
     return repr(value)
 
 
-def _wrapped(node: Node, minimum: int) -> str:
-    text = to_text(node)
+def _wrapped(node: Node, minimum: int, compact: bool = False) -> str:
+    text = to_text(node, compact)
     return f"({text})" if _precedence(node) < minimum else text
 
 
-def to_text(node: Node) -> str:
+def to_text(node: Node, compact: bool = False) -> str:
     """Canonical text of ``node``: parsing it gives the same tree (spans aside).
 
     Used where no source text is at hand (a :class:`Query` built in code) and as the cache key
-    of identical sub-expressions."""
+    of identical sub-expressions. ``compact`` leaves out the space after a call's commas
+    (``sma(close,20)``), as value labels do."""
     if isinstance(node, Number):
         return _format_number(node.value)
     if isinstance(node, String):
@@ -507,31 +540,42 @@ def to_text(node: Node) -> str:
     if isinstance(node, Name):
         return node.name
     if isinstance(node, Lookback):
-        return f"{_wrapped(node.operand, _ATOM)}[{node.bars}]"
+        return f"{_wrapped(node.operand, _ATOM, compact)}[{node.bars}]"
     if isinstance(node, Call):
-        parts = [to_text(argument) for argument in node.arguments]
-        parts.extend(f"{key}={to_text(value)}" for key, value in node.keywords)
+        parts = [to_text(argument, compact) for argument in node.arguments]
+        parts.extend(f"{key}={to_text(value, compact)}" for key, value in node.keywords)
         output = f".{node.output}" if node.output is not None else ""
-        return f"{node.function}({', '.join(parts)}){output}"
+        separator = "," if compact else ", "
+        return f"{node.function}({separator.join(parts)}){output}"
     if isinstance(node, Negate):
-        return f"-{_wrapped(node.operand, 7)}"
+        return f"-{_wrapped(node.operand, 7, compact)}"
     if isinstance(node, Not):
-        return f"not {_wrapped(node.operand, _PRECEDENCE['not'])}"
+        return f"not {_wrapped(node.operand, _PRECEDENCE['not'], compact)}"
     if isinstance(node, Arithmetic):
         level = _PRECEDENCE[node.operator]
         # Left-associative: the right operand needs parentheses at the same level.
-        return f"{_wrapped(node.left, level)} {node.operator} {_wrapped(node.right, level + 1)}"
+        left = _wrapped(node.left, level, compact)
+        return f"{left} {node.operator} {_wrapped(node.right, level + 1, compact)}"
     if isinstance(node, Compare):
         level = _PRECEDENCE["compare"] + 1
-        return f"{_wrapped(node.left, level)} {node.operator} {_wrapped(node.right, level)}"
+        left = _wrapped(node.left, level, compact)
+        return f"{left} {node.operator} {_wrapped(node.right, level, compact)}"
     if isinstance(node, Logical):
         level = _PRECEDENCE[node.operator] + 1
-        return f" {node.operator} ".join(_wrapped(operand, level) for operand in node.operands)
+        return f" {node.operator} ".join(
+            _wrapped(operand, level, compact) for operand in node.operands
+        )
     if isinstance(node, Query):
-        text = to_text(node.condition)
+        text = to_text(node.condition, compact)
         if node.sort is not None:
-            text += f" sort by {to_text(node.sort)} {'desc' if node.descending else 'asc'}"
+            text += f" sort by {to_text(node.sort, compact)} {'desc' if node.descending else 'asc'}"
         if node.limit is not None:
             text += f" limit {node.limit}"
         return text
     raise TypeError(f"not a syntax node: {node!r}")
+
+
+def value_label(node: Node) -> str:
+    """How results name a value: its canonical text, compact (``sma(close,20)``,
+    ``rsi(close,14)``, ``avg(volume,20) * 2``), whatever language the condition was written in."""
+    return to_text(node, compact=True)

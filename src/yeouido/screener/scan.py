@@ -7,12 +7,15 @@
                 "data/krx-daily")
 
 The result has one row per matching instrument and the columns ``code``, ``name``, ``date``,
-``close``, ``change``, then one column per comparison of the condition (in source order),
-named by the comparison's text and holding its LEFT side's value, followed, when the right
-side is not a constant, by a column named by the right side's text holding its value; then the
-sort key's column (named by its text) when there is one. A column whose name is already taken
-is not repeated. Rows are sorted by the sort key (``desc`` by default, NaN last; ties keep the
-code order) and cut at ``limit``; with no ``sort by``, rows are in code order.
+``close`` (KRW, an integer), ``change`` (percent from the previous close), then one column per
+value the condition compares (in source order; a literal is not a column) and the two sides of
+each ``crosses_above`` / ``crosses_below``, then the sort key's column. A column is named by
+the value it holds, in compact canonical text: ``sma(close,20)``, ``rsi(close,14)``,
+``avg(volume,20) * 2`` (a condition written with Korean names gets the English labels). A
+column whose name is already taken is not repeated. :func:`column_units` tells which columns
+are prices (KRW), share counts or percentages, for display. Rows are sorted by the sort key
+(``desc`` by default, NaN last; ties keep the code order) and cut at ``limit``; with no
+``sort by``, rows are in code order.
 
 Which bar is scanned:
 
@@ -22,9 +25,6 @@ Which bar is scanned:
   bar on that day are not scanned, and nothing after it is read (no look-ahead, even for
   ``ichimoku(...).lagging``).
 
-Texts: when ``expression`` is a string, column names are its own sub-expression texts; for a
-parsed :class:`~yeouido.screener.syntax.Query`, they are the canonical texts of
-:func:`yeouido.screener.parser.to_text`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -41,12 +41,14 @@ import pandas as pd
 from yeouido.model.errors import InvalidInput
 from yeouido.screener.functions import check, constant_value
 from yeouido.screener.panel import BarPanel, load_csv_dir
-from yeouido.screener.parser import parse, to_text
+from yeouido.screener.parser import parse, value_label
 from yeouido.screener.syntax import (
     HELPERS,
+    Boolean,
     Call,
     Compare,
     Logical,
+    Lookback,
     Name,
     Node,
     Not,
@@ -56,7 +58,7 @@ from yeouido.screener.syntax import (
 )
 from yeouido.screener.vector import Evaluator
 
-__all__ = ["BASE_COLUMNS", "as_panel", "result_columns", "scan"]
+__all__ = ["BASE_COLUMNS", "Unit", "as_panel", "column_units", "result_columns", "scan"]
 
 BASE_COLUMNS = ("code", "name", "date", "close", "change")
 """The leading columns of every scan result."""
@@ -78,24 +80,27 @@ def as_panel(data: ScanData) -> BarPanel:
     )
 
 
-def _comparisons(node: Node) -> list[Compare]:
-    """Every comparison under ``node``, in source order."""
-    found: list[Compare] = []
+def _values_of(node: Node) -> list[Node]:
+    """The value nodes under ``node`` a result shows: both sides of every comparison and of
+    every ``crosses_above`` / ``crosses_below``, in source order, literals left out."""
+    found: list[Node] = []
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, Compare):
-            found.append(current)
+            found.extend((current.left, current.right))
+        elif isinstance(current, Call) and current.function in _CROSSES:
+            found.extend(current.arguments[:2])
         stack.extend(reversed(children(current)))
-    return found
+    return [
+        value
+        for value in found
+        if constant_value(value) is None and not isinstance(value, String | Boolean)
+    ]
 
 
-def _column_plan(query: Query, text: str | None) -> list[tuple[str, Node]]:
-    """``(column name, node)`` for the comparison and sort-key columns, de-duplicated."""
-
-    def label(node: Node) -> str:
-        return node.source(text) if text is not None else to_text(node)
-
+def _column_plan(query: Query) -> list[tuple[str, Node]]:
+    """``(column name, node)`` for the value and sort-key columns, de-duplicated."""
     plan: list[tuple[str, Node]] = []
     taken = set(BASE_COLUMNS)
 
@@ -104,20 +109,64 @@ def _column_plan(query: Query, text: str | None) -> list[tuple[str, Node]]:
             taken.add(name)
             plan.append((name, node))
 
-    for comparison in _comparisons(query.condition):
-        add(label(comparison), comparison.left)
-        right = comparison.right
-        if constant_value(right) is None and not isinstance(right, String):
-            add(label(right), right)
+    for value in _values_of(query.condition):
+        add(value_label(value), value)
     if query.sort is not None:
-        add(label(query.sort), query.sort)
+        add(value_label(query.sort), query.sort)
     return plan
+
+
+Unit = Literal["KRW", "shares", "%"]
+"""What a result column counts: a price, a number of shares, a percentage."""
+
+_CROSSES = ("crosses_above", "crosses_below")
+_PRICE_FIELDS = ("open", "high", "low", "close")
+_SAME_UNIT = frozenset(
+    {
+        "sma", "ema", "wma", "dema", "tema", "trima", "kama", "t3", "ma", "bbands", "midpoint",
+        "highest", "lowest", "avg", "min", "max", "envelope", "price_channel",
+    }
+)  # fmt: skip
+"""Functions whose value is in the unit of their (first) input: averages, bands, extremes."""
+
+
+def _unit(node: Node) -> Unit | None:
+    if isinstance(node, Name):
+        if node.name in _PRICE_FIELDS:
+            return "KRW"
+        return {"volume": "shares", "change": "%"}.get(node.name)  # type: ignore[return-value]
+    if isinstance(node, Lookback):
+        return _unit(node.operand)
+    if isinstance(node, Call) and node.function in _SAME_UNIT and node.arguments:
+        units = {_unit(argument) for argument in node.arguments if constant_value(argument) is None}
+        return units.pop() if len(units) == 1 else None
+    if isinstance(node, Call) and node.function in ("midprice", "sar"):
+        return "KRW"
+    return None
+
+
+def column_units(expression: str | Query) -> dict[str, Unit]:
+    """The unit of each result column of ``expression`` that has one: ``close`` and price-valued
+    columns (``sma(close,20)``, ``highest(high[1],20)``) ``"KRW"``, volumes ``"shares"``,
+    ``change`` ``"%"``. Tables show KRW and shares as integers and ``%`` labelled. A scan's
+    result carries the same mapping in ``frame.attrs["units"]``."""
+    query, _ = _parsed(expression)
+    return _units(_column_plan(query))
+
+
+def _units(plan: list[tuple[str, Node]]) -> dict[str, Unit]:
+    units: dict[str, Unit] = {"close": "KRW", "change": "%"}
+    for name, node in plan:
+        unit = _unit(node)
+        if unit is not None:
+            units[name] = unit
+    return units
 
 
 def result_columns(expression: str | Query) -> list[str]:
     """The columns :func:`scan` returns for ``expression`` (also those of an empty result)."""
-    query, text = _parsed(expression)
-    return [*BASE_COLUMNS, *(name for name, _ in _column_plan(query, text))]
+    query, _ = _parsed(expression)
+    return [*BASE_COLUMNS, *(name for name, _ in _column_plan(query))]
 
 
 def _parsed(expression: str | Query) -> tuple[Query, str | None]:
@@ -151,9 +200,10 @@ def scan(
     Raises :class:`~yeouido.model.errors.ScreenSyntaxError` /
     :class:`~yeouido.model.errors.ScreenNameError` for a bad expression (before any data is
     read)."""
-    query, text = _parsed(expression)
-    plan = _column_plan(query, text)
+    query, _ = _parsed(expression)
+    plan = _column_plan(query)
     names = [*BASE_COLUMNS, *(name for name, _ in plan)]
+    units = _units(plan)
     panel = as_panel(data)
     rows = np.arange(len(panel), dtype=np.intp) if universe is None else panel.rows_of(universe)
     if at is not None:
@@ -161,10 +211,10 @@ def scan(
             at = at.date()
         index = panel.date_index(at)
         if index < 0:
-            return _empty(names)
+            return _empty(names, units)
         panel = panel.until(index)
     if len(rows) == 0 or len(panel.dates) == 0:
-        return _empty(names)
+        return _empty(names, units)
     close = panel.close if universe is None else panel.close[rows]
     has_bar = ~np.isnan(close)
     if at is not None:
@@ -176,7 +226,7 @@ def scan(
     holds = _holds(panel, query.condition, candidates, candidate_columns)
     selected, picked_columns = candidates[holds], candidate_columns[holds]
     if len(selected) == 0:
-        return _empty(names)
+        return _empty(names, units)
     evaluator = Evaluator(panel, selected)
 
     def at_dates(node: Node) -> npt.NDArray[Any]:
@@ -187,7 +237,7 @@ def scan(
         "code": [info.code for info in instruments],
         "name": [info.name for info in instruments],
         "date": list(panel.dates[picked_columns].astype(dt.date)),
-        "close": at_dates(_CLOSE),
+        "close": np.rint(at_dates(_CLOSE)).astype(np.int64),
         "change": at_dates(_CHANGE),
     }
     for name, node in plan:
@@ -198,7 +248,9 @@ def scan(
         frame = frame.iloc[_sort_order(keys, query.descending)]
     if query.limit is not None:
         frame = frame.iloc[: query.limit]
-    return frame.reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    frame.attrs["units"] = units
+    return frame
 
 
 def _sort_order(keys: npt.NDArray[np.float64], descending: bool) -> npt.NDArray[np.intp]:
@@ -260,8 +312,10 @@ def _holds(
     return truth
 
 
-def _empty(names: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series([], dtype=object) for name in names}, columns=names)
+def _empty(names: list[str], units: dict[str, Unit]) -> pd.DataFrame:
+    frame = pd.DataFrame({name: pd.Series([], dtype=object) for name in names}, columns=names)
+    frame.attrs["units"] = units
+    return frame
 
 
 _CLOSE = Name(0, 5, "close")

@@ -373,17 +373,21 @@ class _Compiler:
             build(left.preview, right.preview), build(left.commit, right.commit), "number"
         )
 
+    def _add_side(self, node: Node, compiled: _Compiled) -> None:
+        """Name a compared value in :meth:`StreamEvaluator.values` (literals are left out)."""
+        if constant_value(node) is not None or isinstance(node, String | Boolean):
+            return
+        self.sides.append((node, compiled.preview))
+
     def _compare(self, node: Compare) -> _Compiled:
         left = self.compile(node.left)
         right = self.compile(node.right)
         function = _COMPARE[node.operator]
         if left.constant and right.constant:
             return _constant(bool(function(left.value, right.value)), "bool")
-        # named as the scan's columns: the comparison's text holds its left side, the right
-        # side's own text holds the right side unless it is a literal
-        self.sides.append((node, left.preview))
-        if constant_value(node.right) is None and not isinstance(node.right, String):
-            self.sides.append((node.right, right.preview))
+        # named as the scan's columns: each side that is not a literal, by its own label
+        self._add_side(node.left, left)
+        self._add_side(node.right, right)
         symbol = node.operator
 
         def build(a: Thunk, b: Thunk) -> Thunk:
@@ -575,6 +579,8 @@ class _Compiler:
             )
         if name in ("crosses_above", "crosses_below"):
             left, right = series
+            self._add_side(node.arguments[0], left)
+            self._add_side(node.arguments[1], right)
             return _crosses(name == "crosses_above", left, right)
         raise ScreenNameError(f"unknown helper {name!r}", position=node.start)
 
@@ -741,12 +747,11 @@ class StreamEvaluator:
         self._count = 0
 
     # -- naming ------------------------------------------------------------------------------
-    def _name(self, node: Node) -> str:
-        if self.text is not None:
-            return node.source(self.text)
-        from yeouido.screener.parser import to_text
+    @staticmethod
+    def _name(node: Node) -> str:
+        from yeouido.screener.parser import value_label
 
-        return to_text(node)
+        return value_label(node)
 
     # -- committing and previewing -------------------------------------------------------------
     def update(self, bar: BarInput) -> Value:
@@ -802,10 +807,9 @@ class StreamEvaluator:
         return self._preview()  # type: ignore[no-any-return]
 
     def values(self, bar: BarInput) -> dict[str, float]:
-        """The comparison sides if the forming ``bar`` ended now, named as a scan's columns:
-        each comparison's source text holds its left side, and a right side that is not a
-        literal appears under its own text (``{"close > sma(close, 20)": close,
-        "sma(close, 20)": sma}``); truth values read 1.0 / 0.0."""
+        """The compared values if the forming ``bar`` ended now, named as a scan's columns: each
+        side of a comparison or a cross that is not a literal, under its compact label
+        (``{"close": close, "sma(close,20)": sma}``); truth values read 1.0 / 0.0."""
         self._load(bar)
         return self.current_values()
 

@@ -28,6 +28,10 @@ from the previous close); instrument attributes ``code name market kind kospi200
 Calls: every :mod:`yeouido.ta` function by its name (``rsi(close, 14)``, ``macd(close).macdsignal``
 selects an output by TA-Lib's output name; without a selection the first output), and the
 helpers ``highest lowest sum avg abs min max crosses_above crosses_below``.
+
+Korean names stand beside the English ones, as HTS users write conditions
+(:data:`KOREAN_FIELDS`, :data:`KOREAN_FUNCTIONS`): ``종가 > 이동평균(종가, 20)`` is
+``close > sma(close, 20)``. The parser stores the English name.
 """
 
 from __future__ import annotations
@@ -165,6 +169,43 @@ HELPERS = (
 ``highest(x, n)`` / ``lowest(x, n)`` / ``sum(x, n)`` / ``avg(x, n)`` over the last ``n`` bars
 (current included), ``abs(x)``, element-wise ``min(a, b)`` / ``max(a, b)``,
 ``crosses_above(a, b)`` (a ≤ b on the previous bar and a > b now) and ``crosses_below``."""
+
+
+KOREAN_FIELDS: dict[str, str] = {
+    "시가": "open",
+    "고가": "high",
+    "저가": "low",
+    "종가": "close",
+    "현재가": "close",
+    "거래량": "volume",
+    "등락률": "change",
+    "종목코드": "code",
+    "종목명": "name",
+    "시장": "market",
+}
+"""Korean field names and the English name each stands for. (거래대금, traded value, is not a
+field: the bars hold no traded value; ``close * volume`` approximates it.)"""
+
+KOREAN_FUNCTIONS: dict[str, str] = {
+    "이동평균": "sma",
+    "단순이동평균": "sma",
+    "지수이동평균": "ema",
+    "가중이동평균": "wma",
+    "최고가": "highest",
+    "최저가": "lowest",
+    "평균": "avg",
+    "합계": "sum",
+    "골든크로스": "crosses_above",
+    "상향돌파": "crosses_above",
+    "데드크로스": "crosses_below",
+    "하향돌파": "crosses_below",
+    "볼린저밴드": "bbands",
+    "이격도": "disparity",
+    "심리도": "psy",
+    "스토캐스틱": "stoch",
+}
+"""Korean function names and the English function each stands for (``rsi``, ``macd`` … are
+written as they are)."""
 
 
 def children(node: Node) -> tuple[Node, ...]:

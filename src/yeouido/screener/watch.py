@@ -14,6 +14,12 @@ that same day continues it (useful when the history ends with today's partial ba
 broker's ``bars(code, "1d")`` during the session); a trade on a later day commits it and starts
 a new one. Days on which an instrument has no bar (NaN close in a panel) are skipped.
 
+History from another period is never joined to live bars: when the live day (``live_day``,
+or the day of an instrument's first trade) lies more than ``max_history_gap`` trading days
+after the history's last bar, that instrument's history is left out, its conditions start
+from the live bars alone, and a :class:`HistoryNotice` says so (``watch.notices``,
+:meth:`Watch.on_notice`). History after the live day is left out too (no look-ahead).
+
 Initial state: :meth:`Watch.start` (or :meth:`Watch.initialize`) evaluates every pair on its
 forming bar (when there is one). With ``emit_initial=True`` (the default) every pair that is
 true at start is reported ``"entered"`` once; with ``False`` the state is recorded silently
@@ -49,8 +55,10 @@ from yeouido.screener.stream import Resolver, StreamEvaluator, Value
 from yeouido.screener.syntax import Node
 
 __all__ = [
+    "MAX_HISTORY_GAP",
     "EventKind",
     "History",
+    "HistoryNotice",
     "MarketSource",
     "TradeLike",
     "Watch",
@@ -105,6 +113,48 @@ class WatchEvent:
     values: dict[str, float]
 
 
+MAX_HISTORY_GAP = 5
+"""Trading days that may be missing between the history's last bar and the live day (a data
+file refreshed last week still warms up; one from another year does not)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryNotice:
+    """An instrument's history was left out: it ends ``last_day``, ``gap`` trading days before
+    the live day ``live_day`` (or, with ``gap`` negative, runs past it)."""
+
+    code: str
+    last_day: dt.date
+    live_day: dt.date
+    gap: int
+
+    def __str__(self) -> str:
+        if self.gap < 0:
+            return (
+                f"{self.code}: history runs past the live day {self.live_day} (to"
+                f" {self.last_day}); bars after the live day are left out"
+            )
+        return (
+            f"{self.code}: history ends {self.last_day}, {self.gap} trading days before the live"
+            f" day {self.live_day}; not joined to live bars: conditions start from the live day"
+        )
+
+
+def trading_days_between(first: dt.date, last: dt.date) -> int:
+    """KRX trading days strictly between ``first`` and ``last`` (weekdays where the calendar
+    does not reach)."""
+    if last <= first + dt.timedelta(days=1):
+        return 0
+    start, end = first + dt.timedelta(days=1), last - dt.timedelta(days=1)
+    from yeouido.krx import trading_days
+    from yeouido.model.errors import CalendarError
+
+    try:
+        return len(trading_days(start, end))
+    except CalendarError:
+        return int(np.busday_count(start, last))
+
+
 @dataclass(frozen=True, slots=True)
 class WatchedStrategy:
     """A strategy as the watch holds it."""
@@ -138,7 +188,7 @@ class _Pair:
 class _Instrument:
     """One watched instrument: its forming bar, its history, its pairs."""
 
-    __slots__ = ("bar", "code", "committed", "day", "evaluations", "fields", "pairs")
+    __slots__ = ("bar", "code", "committed", "day", "evaluations", "fields", "live", "pairs")
 
     def __init__(self, code: str, fields: Mapping[str, object]) -> None:
         self.code = code
@@ -148,6 +198,8 @@ class _Instrument:
         self.committed: list[tuple[float, float, float, float, float]] = []
         self.pairs: list[_Pair] = []
         self.evaluations = 0
+        self.live = False
+        """Whether a live trade has reached this instrument (its history was checked then)."""
 
 
 def _info_fields(info: InstrumentInfo) -> dict[str, object]:
@@ -168,6 +220,14 @@ def _as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def _days(dates: Any, keep: list[int]) -> list[dt.date]:
+    """``dates[keep]`` as dates: a panel's naive datetime64 days in one conversion, anything else
+    (time-zone-aware timestamps of a DataFrame index) one by one, in its own zone."""
+    if isinstance(dates, np.ndarray) and dates.dtype.kind == "M":
+        return list(dates.astype("datetime64[D]")[keep].astype(object))
+    return [_as_date(dates[index]) for index in keep]
+
+
 class Watch:
     """Watch strategies on live trades; see the module docstring.
 
@@ -175,7 +235,10 @@ class Watch:
     attributes (``market``, ``kind``, ``kospi200`` …) conditions may read, by code (default:
     the panel's, else the instrument master's via
     :func:`~yeouido.screener.panel.instrument_info`); ``resolver`` resolves calls (default
-    :func:`yeouido.screener.functions.resolve`).
+    :func:`yeouido.screener.functions.resolve`). ``live_day`` is the day live trades are for
+    (the simulated market's day, say), so stale history is left out before the initial state;
+    without it, each instrument's first trade tells. ``max_history_gap``: see
+    :data:`MAX_HISTORY_GAP`.
     """
 
     def __init__(
@@ -184,8 +247,17 @@ class Watch:
         *,
         instruments: Mapping[str, Mapping[str, object] | InstrumentInfo] | None = None,
         resolver: Resolver | None = None,
+        live_day: dt.date | None = None,
+        max_history_gap: int = MAX_HISTORY_GAP,
     ) -> None:
+        if max_history_gap < 0:
+            raise InvalidInput.for_field("max_history_gap", max_history_gap, "must be 0 or more")
         self._history = history
+        self._live_day = live_day
+        self._max_history_gap = max_history_gap
+        self.notices: list[HistoryNotice] = []
+        """Every instrument whose history was left out, and why."""
+        self._notice_callbacks: list[Callable[[HistoryNotice], None]] = []
         self._instrument_fields = instruments or {}
         self._resolver = resolver
         self._strategies: dict[str, WatchedStrategy] = {}
@@ -226,13 +298,7 @@ class Watch:
         pairs: list[tuple[_Instrument, _Pair]] = []
         for code in codes:
             instrument = self._instrument(code)
-            evaluator = StreamEvaluator(
-                query,
-                instrument.fields,
-                text=text,
-                resolver=self._resolver,
-                bar=instrument.bar,
-            )
+            evaluator = self._evaluator(query, text, instrument)
             self._warm_up(instrument, evaluator)
             pairs.append((instrument, _Pair(name, evaluator)))
         for instrument, pair in pairs:
@@ -333,6 +399,16 @@ class Watch:
 
         return remove
 
+    def on_notice(self, callback: Callable[[HistoryNotice], None]) -> None:
+        """Call ``callback`` with every :class:`HistoryNotice` from now on (earlier ones are in
+        :attr:`notices`)."""
+        self._notice_callbacks.append(callback)
+
+    def _notice(self, notice: HistoryNotice) -> None:
+        self.notices.append(notice)
+        for callback in list(self._notice_callbacks):
+            callback(notice)
+
     async def events(self) -> AsyncIterator[WatchEvent]:
         """Every event from now on, as an async iterator (ends when the consumer stops)."""
         queue: asyncio.Queue[WatchEvent] = asyncio.Queue()
@@ -363,6 +439,18 @@ class Watch:
         price = float(trade.price)
         moment = trade.time
         day = moment.date()
+        if not instrument.live:
+            instrument.live = True
+            if instrument.day is not None and self._stale(instrument.day, day):
+                self._notice(
+                    HistoryNotice(
+                        instrument.code,
+                        instrument.day,
+                        day,
+                        trading_days_between(instrument.day, day),
+                    )
+                )
+                self._forget_history(instrument)
         bar = instrument.bar
         if day != instrument.day:
             if instrument.day is not None:
@@ -435,13 +523,49 @@ class Watch:
         raise InvalidInput.for_field("strategy", strategy, f"is not watched on {code}")
 
     # -- instruments and history -----------------------------------------------------------
+    def _stale(self, last_day: dt.date, live_day: dt.date) -> bool:
+        """Whether history ending ``last_day`` is too far from ``live_day`` to join."""
+        if last_day > live_day:
+            return True
+        return trading_days_between(last_day, live_day) > self._max_history_gap
+
+    def _forget_history(self, instrument: _Instrument) -> None:
+        """Start the instrument's conditions afresh, with no bar (its history is left out)."""
+        instrument.committed = []
+        instrument.bar[:] = [math.nan] * 5
+        instrument.day = None
+        for index, pair in enumerate(instrument.pairs):
+            strategy = self._strategies[pair.strategy]
+            fresh = _Pair(pair.strategy, self._evaluator(strategy.query, strategy.text, instrument))
+            fresh.active = pair.active
+            instrument.pairs[index] = fresh
+
+    def _evaluator(self, query: Node, text: str | None, instrument: _Instrument) -> StreamEvaluator:
+        return StreamEvaluator(
+            query, instrument.fields, text=text, resolver=self._resolver, bar=instrument.bar
+        )
+
     def _instrument(self, code: str) -> _Instrument:
         instrument = self._instruments.get(code)
         if instrument is not None:
             return instrument
         instrument = _Instrument(code, self._fields_of(code))
-        rows, last_day = self._history_of(code)
+        rows, dates = self._history_of(code)
+        live_day = self._live_day
+        if rows and live_day is not None:
+            last_day = dates[-1]
+            if last_day > live_day:
+                kept = [index for index, day in enumerate(dates) if day <= live_day]
+                self._notice(HistoryNotice(code, last_day, live_day, -1))
+                rows = [rows[index] for index in kept]
+                dates = [dates[index] for index in kept]
+            if rows and self._stale(dates[-1], live_day):
+                gap = trading_days_between(dates[-1], live_day)
+                self._notice(HistoryNotice(code, dates[-1], live_day, gap))
+                rows, dates = [], []
+            instrument.live = True  # checked against the live day already
         if rows:
+            last_day = dates[-1]
             *committed, forming = rows
             instrument.committed = committed
             instrument.bar[:] = forming
@@ -461,20 +585,21 @@ class Watch:
 
     def _history_of(
         self, code: str
-    ) -> tuple[list[tuple[float, float, float, float, float]], dt.date | None]:
+    ) -> tuple[list[tuple[float, float, float, float, float]], list[dt.date]]:
+        """The instrument's history bars (days without a bar skipped) and their days."""
         history = self._history
         if history is None:
-            return [], None
+            return [], []
         if isinstance(history, BarPanel):
             if code not in history.codes:
-                return [], None
+                return [], []
             row = history.codes.index(code)
             columns: Sequence[Any] = [history.field(name)[row] for name in _FIELDS]
-            dates: Sequence[Any] = list(history.dates)
+            dates: Any = history.dates
         else:
             frame = history.get(code)
             if frame is None:
-                return [], None
+                return [], []
             columns = [np.asarray(frame[name], dtype=np.float64) for name in _FIELDS]
             dates = list(frame.index)
         rows = [
@@ -482,9 +607,7 @@ class Watch:
             for o, h, lo, c, v in zip(*columns, strict=True)
         ]
         keep = [index for index, bar in enumerate(rows) if not math.isnan(bar[3])]
-        if not keep:
-            return [], None
-        return [rows[index] for index in keep], _as_date(dates[keep[-1]])
+        return [rows[index] for index in keep], _days(dates, keep)
 
     @staticmethod
     def _warm_up(instrument: _Instrument, evaluator: StreamEvaluator) -> None:
