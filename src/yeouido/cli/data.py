@@ -1,5 +1,7 @@
 """``yeouido data``: the bar store (Parquet files under the user data directory).
 
+yeouido data fetch CODE... [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--source pykrx|fdr]
+                  [--raw] [--json]    (daily bars from pykrx or FinanceDataReader)
 yeouido data import DIR [--raw]       (a directory of daily CSV files)
 yeouido data list [--json]            (what is stored: one row per code and interval)
 yeouido data show CODE [--interval 1d] [--start YYYY-MM-DD] [--end YYYY-MM-DD]
@@ -47,13 +49,17 @@ def _stamp(value: Any, interval: str) -> str:
 
 @app.command("import")
 def import_command(
-    directory: Path = typer.Argument(..., help="Directory of daily CSV files (krx-daily)."),
+    directory: Path = typer.Argument(
+        ...,
+        help="Directory of daily CSV files, one per code (CODE.csv): date,open,high,low,"
+        "close,volume; Date,Open,High,Low,Close,Volume; or 날짜,시가,고가,저가,종가,거래량.",
+    ),
     raw: bool = typer.Option(
         False, "--raw", help="The files hold raw prices (default: split-adjusted)."
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Import a directory of daily CSV files (date,open,high,low,close,volume,...)."""
+    """Import a directory of daily CSV files, one per code (the code is the file name)."""
     with reported_errors(as_json):
         store = BarStore()
         codes = import_csv_dir(store, directory, adjusted=not raw)
@@ -64,6 +70,92 @@ def import_command(
         console.print(
             f"imported {len(codes)} codes ({adjustment}, 1d) into {store.root}", highlight=False
         )
+
+
+@app.command("fetch")
+def fetch_command(
+    codes: list[str] = typer.Argument(..., help="Instrument codes, e.g. 005930 000660."),
+    start: str | None = typer.Option(
+        None, "--start", help="First date, YYYY-MM-DD (default: one year before --end)."
+    ),
+    end: str | None = typer.Option(
+        None, "--end", help="Last date, YYYY-MM-DD, inclusive (default: today in Korea)."
+    ),
+    source: str = typer.Option(
+        "pykrx", "--source", help="Data library: pykrx or fdr (FinanceDataReader)."
+    ),
+    raw: bool = typer.Option(
+        False,
+        "--raw",
+        help="Raw prices as printed on the day (pykrx only; default: split-adjusted).",
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Download daily bars into the store through pykrx or FinanceDataReader (the optional
+    extra: pip install 'yeouido[data]')."""
+    from datetime import timedelta
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from yeouido.data.fetch import fetch_bars, library_downloader
+    from yeouido.model.time import now_seoul
+
+    with reported_errors(as_json):
+        last = _date(end, "--end") or now_seoul().date()
+        first = _date(start, "--start") or last - timedelta(days=365)
+        download = library_downloader(source)
+        store = BarStore()
+        adjustment = "raw" if raw else "adjusted"
+        if as_json:
+            received = fetch_bars(
+                store, codes, first, last, source=source, adjusted=not raw, download=download
+            )
+        else:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+                transient=False,
+            ) as progress:
+                task = progress.add_task(f"{source} {first}..{last}", total=len(codes))
+
+                def advance(code: str, bars: int) -> None:
+                    progress.update(task, advance=1, description=f"{source} {code}: {bars} bars")
+
+                received = fetch_bars(
+                    store,
+                    codes,
+                    first,
+                    last,
+                    source=source,
+                    adjusted=not raw,
+                    download=download,
+                    progress=advance,
+                )
+        if as_json:
+            print_json(
+                {
+                    "source": source,
+                    "adjustment": adjustment,
+                    "start": first.isoformat(),
+                    "end": last.isoformat(),
+                    "bars": received,
+                    "root": str(store.root),
+                }
+            )
+            return
+        empty = [code for code, count in received.items() if count == 0]
+        console.print(
+            f"fetched {sum(received.values()):,} daily bars ({adjustment}) for "
+            f"{len(received) - len(empty)} codes into {store.root}",
+            highlight=False,
+        )
+        if empty:
+            console.print(
+                f"no bars from {source} between {first} and {last} for: {', '.join(empty)}",
+                highlight=False,
+            )
 
 
 @app.command("list")

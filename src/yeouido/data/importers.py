@@ -1,9 +1,12 @@
 """Importers into the bar store: daily CSV files and any broker that serves bars.
 
-- :func:`import_csv_file` / :func:`import_csv_dir`: the daily CSV format
-  ``date,open,high,low,close,volume[,ticker,code,name,interval]`` with ``date`` as YYYYMMDD
-  and whole-KRW prices (the format of ``../shared/data/krx-daily``, whose prices are
-  split-adjusted, so they go to the adjusted side by default).
+- :func:`import_csv_file` / :func:`import_csv_dir`: daily CSV files, one per code (the code
+  is the file name's stem): our format ``date,open,high,low,close,volume[,ticker,code,name,
+  interval]`` with ``date`` as YYYYMMDD and whole-KRW prices (the format of the KRX daily
+  bars the tests keep, whose prices are split-adjusted, so they go to the adjusted side by
+  default), and the layouts FinanceDataReader, pykrx and HTS exports write
+  (``Date,Open,High,Low,Close,Volume``, ``날짜,시가,고가,저가,종가,거래량``; see
+  :mod:`yeouido.data.layouts`).
 - :func:`import_from_broker`: any object with ``async bars(code, interval, start, end) ->
   DataFrame`` (the KIS adapter, the paper broker, a test stub). This layer does not import
   the brokers; it asks for bars window by window and leaves paging inside a window to the
@@ -21,6 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from yeouido.data.layouts import bars_from_table
 from yeouido.data.store import INTERVALS, BarStore, normalize_bars
 from yeouido.model.errors import InvalidInput
 from yeouido.model.time import SEOUL, require_aware
@@ -54,26 +58,48 @@ class BarSource(Protocol):
         ...
 
 
+def _csv_encoding(file: Path) -> str:
+    """UTF-8 (with or without a byte-order mark), else CP949 (what Korean HTS exports use)."""
+    with file.open("rb") as handle:
+        head = handle.read(1 << 16)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not just a character cut at the end of the sample
+            return "cp949"
+    return "utf-8-sig"
+
+
 def read_csv_bars(path: str | Path) -> pd.DataFrame:
     """The bars of one daily CSV file, checked, as a frame the store accepts (Seoul-midnight
     index named ``time``, ``int64`` columns). Raises :class:`InvalidInput` naming the file
-    and the field for a bad file."""
+    and the field for a bad file.
+
+    Our own layout (``date`` as YYYYMMDD) is read on a fast path; the layouts of the data
+    libraries and HTS exports (``Date,Open,...``, ``날짜,시가,...``, see
+    :mod:`yeouido.data.layouts`) are recognised by their header."""
     file = Path(path)
     if not file.is_file():
         raise InvalidInput.for_field("path", str(file), "must be a CSV file")
-    with file.open(encoding="utf-8", newline="") as handle:
+    encoding = _csv_encoding(file)
+    with file.open(encoding=encoding, newline="") as handle:
         header = next(csv.reader(handle), [])
-    missing = [name for name in CSV_COLUMNS if name not in header]
-    if missing:
-        raise InvalidInput.for_field(str(file), ", ".join(missing), "missing CSV columns")
+    if not all(name in header for name in CSV_COLUMNS):
+        try:
+            table = pd.read_csv(file, dtype=str, encoding=encoding, skipinitialspace=True)
+        except ValueError as error:
+            raise InvalidInput.for_field(file.name, "values", f"unreadable CSV ({error})") from None
+        return bars_from_table(table.dropna(how="all"), file.name)
     usecols = [*CSV_COLUMNS, "interval"] if "interval" in header else list(CSV_COLUMNS)
     dtypes: dict[str, Any] = {name: np.float64 for name in CSV_COLUMNS[1:]}
     dtypes["date"] = str
     dtypes["interval"] = str
     try:
-        frame = pd.read_csv(file, usecols=usecols, dtype=dtypes, engine="c")
-    except ValueError as error:
-        raise InvalidInput.for_field(str(file), "values", f"unreadable CSV ({error})") from None
+        frame = pd.read_csv(file, usecols=usecols, dtype=dtypes, engine="c", encoding=encoding)
+    except ValueError:
+        # thousands separators or other text in a number column: the general path reads them
+        table = pd.read_csv(file, dtype=str, encoding=encoding)
+        return bars_from_table(table.dropna(how="all"), file.name)
     if "interval" in frame:
         markers = set(frame["interval"].dropna().astype(str).str.strip().str.upper())
         if not markers <= _DAILY_MARKERS:
@@ -82,8 +108,7 @@ def read_csv_bars(path: str | Path) -> pd.DataFrame:
             )
     dates = pd.to_datetime(frame["date"].str.strip(), format="%Y%m%d", errors="coerce")
     if dates.isna().any():
-        row = int(np.argmax(dates.isna().to_numpy()))
-        raise InvalidInput.for_field(f"{file.name}: date", frame["date"].iloc[row], "not YYYYMMDD")
+        return bars_from_table(pd.read_csv(file, dtype=str, encoding=encoding), file.name)
     index = pd.DatetimeIndex(dates, name="time").tz_localize(SEOUL)
     bars = pd.DataFrame({name: frame[name].to_numpy() for name in CSV_COLUMNS[1:]}, index=index)
     try:

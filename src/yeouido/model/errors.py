@@ -254,3 +254,16 @@ class CircuitOpen(BrokerError):
     """A circuit breaker is open after repeated failures: the call failed fast."""
 
     code = "CIRCUIT_OPEN"
+
+
+class MissingExtra(YeouidoError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+    code = "MISSING_EXTRA"
+
+
+class DataSourceError(YeouidoError):
+    """A data source (a data library, a download) could not be reached or answered with
+    something unusable; nothing was stored."""
+
+    code = "DATA_SOURCE_ERROR"
