@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from yeouido import __version__
-from yeouido.cli import data, paper, sandbox, screen
+from yeouido.cli import data, master, paper, sandbox, screen
 from yeouido.cli.backtest import backtest
 from yeouido.cli.calendar import calendar
 from yeouido.cli.demo import demo
@@ -52,6 +52,7 @@ app.add_typer(paper.app, name="paper")
 app.add_typer(screen.app, name="screen")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(data.app, name="data")
+app.add_typer(master.app, name="master")
 
 
 def main() -> None:

@@ -1,4 +1,9 @@
-"""The instrument master: the built-in list of listings, extendable from a user's CSV.
+"""The instrument master: the built-in list of listings, the full list downloaded from the
+broker master files, and a user's own CSV.
+
+:func:`default_master` is the built-in list, overlaid by the downloaded master when one is
+cached (``yeouido master update`` writes it to ``data_dir() / "master" / "instruments.csv"``;
+a downloaded entry replaces the built-in one with the same code).
 
 The built-in list (``yeouido/krx/data/instruments.csv``) holds large KOSPI and KOSDAQ names,
 the main ETFs (leveraged and inverse ones with their multiple) and two ETNs, each with an
@@ -16,6 +21,9 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
+import tempfile
+import warnings
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -25,8 +33,12 @@ from yeouido.krx.ticks import is_on_tick
 from yeouido.model.enums import InstrumentKind, Market
 from yeouido.model.errors import InvalidInput, UnknownInstrument, YeouidoError
 from yeouido.model.instrument import Instrument
+from yeouido.paths import data_dir
 
 REQUIRED_COLUMNS = ("code", "name", "market", "kind")
+CSV_COLUMNS = (*REQUIRED_COLUMNS, "lot_size", "kospi200", "leverage", "nxt", "reference_price")
+"""The columns :meth:`InstrumentMaster.save_csv` writes (and :meth:`~InstrumentMaster.load_csv`
+reads)."""
 
 
 class InstrumentMaster:
@@ -104,6 +116,39 @@ class InstrumentMaster:
             self.add(instrument, reference_price)
         return len(parsed)
 
+    def save_csv(self, path: str | Path) -> int:
+        """Write every instrument to a CSV file :meth:`load_csv` reads back; return how many.
+
+        The file is replaced atomically (written beside it, then renamed)."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        temporary = Path(name)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as output:
+                writer = csv.writer(output)
+                writer.writerow(CSV_COLUMNS)
+                for instrument in self._instruments.values():
+                    price = self._reference_prices.get(instrument.code)
+                    writer.writerow(
+                        [
+                            instrument.code,
+                            instrument.name,
+                            instrument.market.value,
+                            instrument.kind.value,
+                            instrument.lot_size,
+                            int(instrument.kospi200),
+                            instrument.leverage,
+                            int(instrument.nxt),
+                            "" if price is None else price,
+                        ]
+                    )
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        return len(self._instruments)
+
 
 def _parse_rows(
     rows: Iterable[dict[str, str]], source: str
@@ -169,16 +214,45 @@ def _flag(row: dict[str, str], column: str) -> bool:
     raise InvalidInput.for_field(column, text, "must be 0/1 or true/false")
 
 
-@functools.cache
-def default_master() -> InstrumentMaster:
-    """The built-in instrument master (loaded once)."""
-    master = InstrumentMaster()
+def _load_builtin(master: InstrumentMaster) -> None:
     source = resources.files("yeouido.krx") / "data" / "instruments.csv"
     with resources.as_file(source) as path:
         master.load_csv(path)
+
+
+@functools.cache
+def builtin_master() -> InstrumentMaster:
+    """The built-in instrument master alone (about a hundred large listings; loaded once)."""
+    master = InstrumentMaster()
+    _load_builtin(master)
+    return master
+
+
+def downloaded_master_path() -> Path:
+    """Where ``yeouido master update`` caches the downloaded master (it may not exist)."""
+    return data_dir() / "master" / "instruments.csv"
+
+
+@functools.cache
+def default_master() -> InstrumentMaster:
+    """The instrument master yeouido uses (loaded once per process): the built-in list,
+    overlaid by the downloaded master when :func:`downloaded_master_path` exists. A cached
+    file that cannot be read is ignored with a warning naming it."""
+    master = InstrumentMaster()
+    _load_builtin(master)
+    path = downloaded_master_path()
+    if path.is_file():
+        try:
+            master.load_csv(path)
+        except (OSError, YeouidoError) as error:
+            warnings.warn(
+                f"ignoring the downloaded instrument master {path}: {error} "
+                "(run `yeouido master update` again)",
+                stacklevel=2,
+            )
     return master
 
 
 def get_instrument(code: str) -> Instrument:
-    """The built-in instrument with ``code``."""
+    """The instrument with ``code`` in :func:`default_master`."""
     return default_master().get(code)
