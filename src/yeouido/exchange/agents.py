@@ -212,14 +212,23 @@ class RandomWalkFairValue:
         self._anchor: dict[str, float] = {}
         self._idio: dict[str, float] = {}
         self._last_ts: dict[str, int] = {}
+        self._seed = seed
         for code, instrument in instruments.items():
-            rng = random.Random(f"fair-{seed}-{code}")
-            self._rngs[code] = rng
-            self._profiles[code] = FairValueProfile.for_instrument(instrument)
-            gap = rng.gauss(0.0, self.GAP_VOLATILITY * volatility)
-            self._anchor[code] = base_prices[code] * math.exp(gap)
-            self._idio[code] = 0.0
-            self._last_ts[code] = start_ts
+            self.add(instrument, base_prices[code], limits[code], start_ts)
+
+    def add(
+        self, instrument: Instrument, base_price: int, limits: tuple[int, int], start_ts: int
+    ) -> None:
+        """Follow one more instrument from ``start_ts`` on (one listed during the day)."""
+        code = instrument.code
+        rng = random.Random(f"fair-{self._seed}-{code}")
+        self._rngs[code] = rng
+        self._profiles[code] = FairValueProfile.for_instrument(instrument)
+        gap = rng.gauss(0.0, self.GAP_VOLATILITY * self._scale)
+        self._anchor[code] = base_price * math.exp(gap)
+        self._idio[code] = 0.0
+        self._last_ts[code] = start_ts
+        self._limits[code] = limits
 
     def _advance_market(self, ts: int) -> None:
         if ts <= self._market_ts:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import count
@@ -167,8 +167,10 @@ class MarketSimulation:
         jumps: float = 1.0,
         nxt: bool = False,
         record: bool = False,
+        late_prices: Callable[[str], int | None] | None = None,
     ) -> None:
         master = default_master()
+        self._late_prices = late_prices
         if instruments is None:
             if base_prices is not None:
                 instruments = [master.get(code) for code in base_prices]
@@ -219,6 +221,40 @@ class MarketSimulation:
         self.exchange.subscribe(self._on_event)
         for code in listed:
             self.add_agents_for(code)
+        self.exchange.lister = self.list_late
+
+    def list_late(self, code: str) -> None:
+        """List a code of the instrument master that the day started without (the exchange
+        asks when the code is first quoted or ordered). Its base price is ``late_prices(code)``
+        (e.g. the last close in the bar store) or the master's reference price, on the tick;
+        a code with neither stays unlisted. The fair-value model follows it from now on when
+        it can, and it gets the usual mix of agents."""
+        master = default_master()
+        if code in self.exchange.instruments or code not in master:
+            return
+        instrument = master.get(code)
+        if instrument.code != code or instrument.is_derivative:
+            return
+        price = self._late_prices(code) if self._late_prices is not None else None
+        if price is None:
+            price = master.reference_price(code)
+        if price is None or price <= 0:
+            return
+        price = int(round_price(price, instrument.tick_table, "nearest"))
+        self.exchange.list_instrument(instrument, price)
+        self.instruments[code] = instrument
+        self.base_prices[code] = price
+        book = self.exchange.regular_book(code)
+        limits = (int(book.lower_limit), int(book.upper_limit))
+        add = getattr(self.fair, "add", None)
+        if add is None:
+            return  # a fair-value model that cannot follow new codes: listed, no agents
+        add(instrument, price, limits, self.exchange.now_ts)
+        extra = self.fair.bounds(code)
+        if extra is not None:
+            limits = (max(limits[0], extra[0]), min(limits[1], extra[1]))
+        self._bounds[code] = limits
+        self.add_agents_for(code)
 
     # ------------------------------------------------------------------ agents
     def add_agents_for(self, code: str) -> None:

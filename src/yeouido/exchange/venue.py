@@ -39,6 +39,7 @@ from yeouido.krx.sessions import Phase, PhaseWindow, schedule
 from yeouido.krx.ticks import has_price_limits, price_limits, round_price
 from yeouido.model.enums import OrderType, Session, Side, Venue
 from yeouido.model.errors import (
+    InvalidInput,
     InvalidPrice,
     InvalidQuantity,
     OrderNotOpen,
@@ -97,8 +98,13 @@ class Exchange:
         self.session_open: set[Session] = set()
         self.venue_phase: dict[Venue, Phase] = {Venue.KRX: Phase.CLOSED, Venue.NXT: Phase.CLOSED}
         self.day_close: dict[str, Price] = {}
+        self.lister: Callable[[str], None] | None = None
+        """Called with a code nobody listed yet, before the exchange answers "not listed";
+        it may list the code with :meth:`list_instrument` (the simulation lists any code of
+        the instrument master this way)."""
         for instrument in sorted(instruments, key=lambda item: item.code):
             self._list(instrument, base_prices, nxt)
+        self._nxt = nxt and any(venue is Venue.NXT for venue, _ in self.books)
         self._schedule_day(nxt)
 
     # ------------------------------------------------------------------ set-up
@@ -243,7 +249,7 @@ class Exchange:
         order_id = f"O{next(self._order_ids):08d}"
         venue = request.venue
         try:
-            instrument = self.instruments.get(request.code)
+            instrument = self.lookup(request.code)
             if instrument is None:
                 raise UnknownInstrument.for_field("code", request.code, "not listed here")
             if venue is Venue.SOR:
@@ -488,23 +494,27 @@ class Exchange:
     def _single_price_start(self) -> None:
         self.session_open.add(Session.AFTER_HOURS_SINGLE)
         self._venue_phase(Venue.KRX, Phase.AFTER_HOURS_SINGLE)
-        for code, instrument in self.instruments.items():
-            regular = self.books[(Venue.KRX, code)]
-            close = self.day_close.get(code, regular.base_price)
-            lower = round_price(
-                -(-close * (100 - SINGLE_PRICE_BAND_PERCENT) // 100), instrument.tick_table, "up"
-            )
-            upper = round_price(
-                close * (100 + SINGLE_PRICE_BAND_PERCENT) // 100, instrument.tick_table, "down"
-            )
-            lower, upper = max(lower, regular.lower_limit), min(upper, regular.upper_limit)
-            book = RegularBook(
-                self, Venue.KRX, instrument, lower, upper, close, Session.AFTER_HOURS_SINGLE.value
-            )
-            book.last_price = close
-            book.static_reference = close
-            book.start_auction(Phase.AFTER_HOURS_SINGLE)
-            self.single_price_books[code] = book
+        for code in self.instruments:
+            self._open_single_price_book(code)
+
+    def _open_single_price_book(self, code: str) -> None:
+        instrument = self.instruments[code]
+        regular = self.books[(Venue.KRX, code)]
+        close = self.day_close.get(code, regular.base_price)
+        lower = round_price(
+            -(-close * (100 - SINGLE_PRICE_BAND_PERCENT) // 100), instrument.tick_table, "up"
+        )
+        upper = round_price(
+            close * (100 + SINGLE_PRICE_BAND_PERCENT) // 100, instrument.tick_table, "down"
+        )
+        lower, upper = max(lower, regular.lower_limit), min(upper, regular.upper_limit)
+        book = RegularBook(
+            self, Venue.KRX, instrument, lower, upper, close, Session.AFTER_HOURS_SINGLE.value
+        )
+        book.last_price = close
+        book.static_reference = close
+        book.start_auction(Phase.AFTER_HOURS_SINGLE)
+        self.single_price_books[code] = book
 
     def _single_price_uncross(self, code: str, final: bool) -> None:
         book = self.single_price_books.get(code)
@@ -539,12 +549,78 @@ class Exchange:
                 book.close()
 
     # ------------------------------------------------------------------ market data
-    def instrument(self, code: str) -> Instrument:
-        """The listed instrument with ``code``."""
+    def lookup(self, code: str) -> Instrument | None:
+        """The listed instrument with ``code``; a code not listed yet is offered to
+        :attr:`lister` first. ``None`` when it stays unlisted."""
         instrument = self.instruments.get(code)
+        if instrument is None and self.lister is not None and isinstance(code, str):
+            self.lister(code)
+            instrument = self.instruments.get(code)
+        return instrument
+
+    def instrument(self, code: str) -> Instrument:
+        """The listed instrument with ``code`` (listed now if :attr:`lister` knows it)."""
+        instrument = self.lookup(code)
         if instrument is None:
             raise UnknownInstrument.for_field("code", code, "not listed on this exchange")
         return instrument
+
+    def list_instrument(self, instrument: Instrument, base_price: Price) -> None:
+        """List ``instrument`` during the day with ``base_price`` as its 기준가: its books
+        join the sessions where they are now (an auction that is collecting, the continuous
+        session, a closing-price session that is matching) and the ones still to come today.
+        Listing a code twice is refused."""
+        code = instrument.code
+        if code in self.instruments:
+            raise InvalidInput.for_field("code", code, "is already listed")
+        self._list(instrument, {code: base_price}, self._nxt)
+        now = self.now_ts
+        book = self.books[(Venue.KRX, code)]
+        for window in schedule(self.day, Venue.KRX).phases:
+            start, end = datetime_to_ts(window.start), datetime_to_ts(window.end)
+            phase = window.phase
+            if phase in (Phase.OPENING_AUCTION, Phase.CLOSING_AUCTION):
+                closing = phase is Phase.CLOSING_AUCTION
+                if now < end:
+                    at = end + self.random_end_ns()
+                    self.schedule(at, functools.partial(self._auction_uncross, code, closing, True))
+                if start <= now < end:
+                    book.start_auction(phase)
+                if closing and now >= end:
+                    self.day_close[code] = base_price
+            elif phase is Phase.CONTINUOUS and start <= now < end:
+                book.start_continuous(Phase.CONTINUOUS)
+            elif phase is Phase.AFTER_HOURS_SINGLE:
+                last = len(window.uncross_times) - 1
+                for index, moment in enumerate(window.uncross_times):
+                    at = datetime_to_ts(moment)
+                    if at >= now:
+                        self.schedule(
+                            at + self.random_end_ns(),
+                            functools.partial(self._single_price_uncross, code, index == last),
+                        )
+        reference = self.references[code]
+        if Session.PRE_OPEN_CLOSE in self.session_open:
+            self.pre_close_books[code].start_matching(
+                reference.previous_close or reference.base_price
+            )
+        if Session.AFTER_HOURS_CLOSE in self.session_open:
+            for window in schedule(self.day, Venue.KRX).phases:
+                matching = window.matching_start
+                if (
+                    window.phase is Phase.AFTER_HOURS_CLOSE
+                    and matching is not None
+                    and now >= datetime_to_ts(matching)
+                ):
+                    self.post_close_books[code].start_matching(
+                        self.day_close.get(code, reference.base_price)
+                    )
+        if Session.AFTER_HOURS_SINGLE in self.session_open:
+            self._open_single_price_book(code)
+        nxt_book = self.books.get((Venue.NXT, code))
+        nxt_phase = self.venue_phase[Venue.NXT]
+        if nxt_book is not None and nxt_phase not in (Phase.CLOSED, Phase.NXT_HALT):
+            nxt_book.start_continuous(nxt_phase)
 
     def regular_book(self, code: str, venue: Venue = Venue.KRX) -> RegularBook:
         """The regular-session book of ``code`` on ``venue``."""

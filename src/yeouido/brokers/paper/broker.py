@@ -117,7 +117,7 @@ class PaperBroker(OmsBroker):
         exchange = office.exchange
         view = BrokerMarketView(
             self.quote,
-            instruments=exchange.instruments.get,
+            instruments=exchange.lookup,
             clock=lambda: office.market.now,
             last_trade=lambda code: _last_price(exchange, code),
         )

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from yeouido.data.store import BarStore
 from yeouido.exchange.clock import NANOS, SimulationClock
 from yeouido.exchange.events import ExchangeEvent, datetime_to_ts
 from yeouido.exchange.feed import MarketFeed
@@ -27,10 +28,26 @@ STEP_SECONDS = 0.1
 """Wall seconds between two advances of a running market."""
 
 
+def stored_close(code: str, store: BarStore | None = None) -> int | None:
+    """The last daily close of ``code`` in the bar store (raw prices first, then adjusted),
+    or ``None`` when nothing usable is stored."""
+    store = store or BarStore()
+    for adjusted in (False, True):
+        try:
+            bars = store.read(code, "1d", adjusted=adjusted)
+        except (InvalidInput, OSError):
+            return None
+        if len(bars):
+            close = int(bars["close"].iloc[-1])
+            return close if close > 0 else None
+    return None
+
+
 class PaperMarket:
     """A simulated KRX day for paper trading.
 
-    ``codes`` pick the universe (default: the simulation's ~30 instruments); ``data_dir`` a
+    ``codes`` pick the universe (default: the simulation's ~30 instruments; any other code of
+    the instrument master is listed when it is first quoted or ordered); ``data_dir`` a
     directory of daily-bar CSV files whose last closes become the base prices; ``start`` the
     simulated time to fast-forward to before trading begins (default 09:00:30, just after the
     opening auction); ``speed`` as for :class:`~yeouido.exchange.clock.SimulationClock`.
@@ -50,17 +67,27 @@ class PaperMarket:
         master = default_master()
         instruments = [master.get(code) for code in codes] if codes is not None else None
         base_prices: Mapping[str, int] | None = None
+        csv_closes: Mapping[str, int] = {}
         if data_dir is not None:
             path = Path(data_dir)
             if not path.is_dir():
                 raise InvalidInput.for_field("data_dir", str(path), "is not a directory")
-            base_prices = base_prices_from_csv_dir(path)
+            base_prices = csv_closes = base_prices_from_csv_dir(path)
             if instruments is not None:
                 base_prices = {
                     i.code: base_prices.get(i.code) or master.reference_price(i.code) or 0
                     for i in instruments
                 }
-        self.simulation = MarketSimulation(instruments, base_prices, day, seed=seed, nxt=nxt)
+
+        def late_price(code: str) -> int | None:
+            """The base price of a code listed during the day: the last close of the
+            ``data_dir`` files, else the master's reference price, else the last close in
+            the bar store."""
+            return csv_closes.get(code) or master.reference_price(code) or stored_close(code)
+
+        self.simulation = MarketSimulation(
+            instruments, base_prices, day, seed=seed, nxt=nxt, late_prices=late_price
+        )
         self.exchange: Exchange = self.simulation.exchange
         self.feed = MarketFeed(self.exchange, keep_trades=False)
         self.clock = SimulationClock(speed)
