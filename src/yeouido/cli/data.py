@@ -91,8 +91,10 @@ def fetch_command(
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Download daily bars into the store through pykrx or FinanceDataReader (the optional
-    extra: pip install 'yeouido[data]')."""
+    """Download daily bars into the store through pykrx or FinanceDataReader.
+
+    Both libraries come with the optional extra "data" of yeouido (see docs/data.md).
+    """
     from datetime import timedelta
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn

@@ -46,8 +46,10 @@ def update_command(
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Download the KIS master files (every KOSPI, KOSDAQ and KONEX listing, ETF and ETN)
-    and use them from now on, over the built-in list."""
+    """Download every KOSPI, KOSDAQ and KONEX listing, ETF and ETN from the KIS master files.
+
+    The downloaded master is used from then on, over the built-in list.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from yeouido.data.master_update import KIS_MASTER_URL, MASTER_ARCHIVES, update_master
