@@ -68,7 +68,7 @@ def test_update_downloads_parses_and_overlays_the_builtin_master(
     assert "000120" not in default_master()
     seen: list[tuple[str, int]] = []
     counts = update_master(server_root, progress=lambda name, n: seen.append((name, n)))
-    assert counts == {"kospi_code.mst.zip": 8, "kosdaq_code.mst.zip": 2, "konex_code.mst.zip": 1}
+    assert counts == {"kospi_code.mst.zip": 9, "kosdaq_code.mst.zip": 2, "konex_code.mst.zip": 1}
     assert seen == list(counts.items())
     assert downloaded_master_path() == user_data / "master" / "instruments.csv"
     assert downloaded_master_path().is_file()
@@ -115,7 +115,7 @@ def test_cli_master_update_show_and_list(user_data: Path, server_root: str) -> N
     runner = CliRunner()
     result = runner.invoke(app, ["master", "update", "--url", server_root, "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["archives"]["kospi_code.mst.zip"] == 8
+    assert json.loads(result.output)["archives"]["kospi_code.mst.zip"] == 9
     result = runner.invoke(app, ["master", "show", "041510", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["name"] == "에스엠"

@@ -53,11 +53,13 @@ def test_kospi_stocks_etfs_and_etns() -> None:
     assert etn.instrument.name == "미래에셋 인버스 2X 코스닥150 선물 ETN"
     assert etn.instrument.leverage == -2 and etn.reference_price == 3_520
     assert records["00088K"].instrument.name == "한화3우B"  # the new alphanumeric codes
+    assert records["Q530107"].instrument.kind is InstrumentKind.ETN  # listed without its Q
+    assert "530107" not in records
 
 
 def test_rights_and_warrants_are_left_out() -> None:
     records = _records("kospi_code.mst")
-    assert len(records) == 8
+    assert len(records) == 9
     assert not [code for code in records if code.startswith("J")]
 
 

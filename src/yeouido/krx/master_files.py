@@ -9,7 +9,8 @@ its open-trading-api samples. This module only parses; :mod:`yeouido.data.master
 downloads.
 
 Each record becomes an :class:`~yeouido.model.instrument.Instrument` and its base price
-(기준가, the reference price of the next session). Rights and warrants (groups ``SW``,
+(기준가, the reference price of the next session); an ETN's code gets its ``Q`` when the
+file gives the six characters alone. Rights and warrants (groups ``SW``,
 ``SR``) are left out: they are not traded here.
 """
 
@@ -264,6 +265,8 @@ def parse_record(line: bytes, layout: MasterLayout) -> MasterRecord | None:
     except YeouidoError:
         return None
     kind = _kind(fields)
+    if kind is InstrumentKind.ETN and len(code) == 6:
+        code = f"Q{code}"  # yeouido's ETN codes carry their Q (as KRX prints them)
     sector = fields.get("kospi200_sector", "")
     instrument = Instrument(
         code=code,
