@@ -6,7 +6,8 @@ account, ``--account``, defaults to ``run`` and persists under the user data dir
 ``--service URL`` (or ``$YEOUIDO_PAPER_URL``) uses a running ``yeouido paper serve``. With
 ``--broker kis`` the credentials come from ``YEOUIDO_KIS_APP_KEY``, ``YEOUIDO_KIS_APP_SECRET``,
 ``YEOUIDO_KIS_ACCOUNT``, ``YEOUIDO_KIS_HTS_ID`` or the keyring, as for the other ``--broker
-kis`` commands; ``--env`` defaults to ``mock`` (모의투자): real money needs ``--env real``.
+kis`` commands; ``--env`` defaults to ``mock`` (모의투자): real money needs ``--env real``
+(or ``YEOUIDO_KIS_ENV=real``).
 
 Ctrl-C (or SIGTERM) stops cleanly: ``on_stop`` runs, ``--cancel-on-stop`` cancels the open
 orders, the broker is closed and a summary is printed. Exit code 0 after a clean stop, 1 when
@@ -61,7 +62,7 @@ def broker_options(
     cash: int,
     reset: bool,
     start: str | None,
-    env: str,
+    env: str | None,
     base_url: str | None,
     ws_url: str | None,
 ) -> dict[str, Any]:
@@ -84,9 +85,9 @@ def broker_options(
             options["start"] = parse_clock(start, "start")
         return options
     if broker == "kis":
-        if env not in ("real", "mock"):
-            raise InvalidInput.for_field("env", env, "must be real or mock")
-        options = {"env": env}
+        from yeouido.brokers.kis.config import resolve_env
+
+        options = {"env": resolve_env(env)}
         if base_url:
             options["base_url"] = base_url
         if ws_url:
@@ -171,7 +172,11 @@ def run(
     start: str | None = typer.Option(
         None, "--start", help="In-process paper market: simulated start time (default 09:00:30)."
     ),
-    env: str = typer.Option("mock", "--env", help="KIS environment: mock (default) or real."),
+    env: str | None = typer.Option(
+        None,
+        "--env",
+        help="KIS environment: mock (모의투자, the default; or $YEOUIDO_KIS_ENV) or real.",
+    ),
     base_url: str | None = typer.Option(None, "--base-url", help="KIS REST base URL."),
     ws_url: str | None = typer.Option(None, "--ws-url", help="KIS websocket URL."),
     verbose: bool = typer.Option(False, "--verbose", help="Log more."),

@@ -18,7 +18,9 @@ def kis_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Loopback address to listen on."),
     port: int = typer.Option(9443, "--port", help="REST port."),
     ws_port: int = typer.Option(21000, "--ws-port", help="Websocket port."),
-    env: str = typer.Option("real", "--env", help="Which KIS environment to be: real or mock."),
+    env: str = typer.Option(
+        "mock", "--env", help="Which KIS environment to be: mock (모의투자, default) or real."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the market and the demo credentials."),
     config: Path | None = typer.Option(
         None, "--config", help="Credentials file (TOML or JSON) instead of demo credentials."
@@ -33,7 +35,9 @@ def kis_command(
     ),
     ping_interval: float = typer.Option(10.0, "--ping-interval", help="PINGPONG period (s)."),
 ) -> None:
-    """Serve KIS's REST API and websocket on loopback, backed by the simulated market."""
+    """Serve KIS's REST API and websocket on loopback, backed by the simulated market, until
+    Ctrl-C or SIGTERM (its temporary files are removed either way)."""
+    from yeouido.cli.signals import stop_signals
     from yeouido.sandbox.kis import (
         KisCredentials,
         KisSandbox,
@@ -67,7 +71,7 @@ def kis_command(
         demo = not credentials
 
         async def main() -> None:
-            async with KisSandbox(settings) as sandbox:
+            async with stop_signals() as stopped, KisSandbox(settings) as sandbox:
                 c = sandbox.credentials
                 console.print(
                     f"KIS sandbox ({server_env}), simulated day {sandbox.account.office.market.day}"
@@ -83,7 +87,7 @@ def kis_command(
                 )
                 console.print(f"  HTS id     {c.hts_id}")
                 console.print("Ctrl-C to stop.")
-                await asyncio.Event().wait()
+                await stopped
 
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(main())

@@ -9,8 +9,10 @@ journal of these commands lives in the user data directory and is reconciled on 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -35,20 +37,57 @@ JsonOption = typer.Option(False, "--json", help="Print JSON.")
 ServiceOption = typer.Option(
     None, "--service", help=f"Paper service URL (default {DEFAULT_SERVICE} or $YEOUIDO_PAPER_URL)."
 )
+EnvOption = typer.Option(
+    None,
+    "--env",
+    help="KIS environment (--broker kis): mock (모의투자, the default; or $YEOUIDO_KIS_ENV) or "
+    "real (real money).",
+)
 
 
 @contextmanager
-def broker_session(name: str, service: str | None, as_json: bool) -> Iterator[Broker]:
-    """Connect for one command; errors become a clear message and exit code 2."""
+def broker_session(
+    name: str, service: str | None, as_json: bool, env: str | None = None
+) -> Iterator[Broker]:
+    """Connect for one command; errors become a clear message and exit code 2. KIS uses
+    ``env`` (else ``$YEOUIDO_KIS_ENV``, else mock); its warnings (the real-money notice)
+    go to stderr."""
     with reported_errors(as_json):
         options: dict[str, Any] = {}
         if name == "paper":
             options["service"] = service or os.environ.get("YEOUIDO_PAPER_URL") or True
+        if name == "kis":
+            from yeouido.brokers.kis.config import resolve_env
+
+            options["env"] = resolve_env(env)
+            _warnings_to_stderr()
         broker = connect(name, **options)
         try:
             yield broker
         finally:
             broker.close()
+
+
+class _StderrWarnings(logging.Handler):
+    """yeouido's warnings on whatever ``sys.stderr`` is when they are written."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"warning: {self.format(record)}\n")
+            sys.stderr.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def _warnings_to_stderr() -> None:
+    """Show yeouido's WARNING log lines (secrets masked) on stderr, once per process."""
+    from yeouido.net.secrets import install_log_masking
+
+    logger = logging.getLogger("yeouido")
+    if not any(isinstance(handler, _StderrWarnings) for handler in logger.handlers):
+        handler = _StderrWarnings(logging.WARNING)
+        logger.addHandler(handler)
+        install_log_masking(logger)
 
 
 def _run(
@@ -57,8 +96,9 @@ def _run(
     as_json: bool,
     action: Callable[[Broker], T],
     render: Callable[[T], None],
+    env: str | None = None,
 ) -> None:
-    with broker_session(name, service, as_json) as broker, reported_errors(as_json):
+    with broker_session(name, service, as_json, env) as broker, reported_errors(as_json):
         result = action(broker)
     if as_json:
         print_json(encode(result))
@@ -191,9 +231,10 @@ def quote(
     broker: str = BrokerOption,
     service: str | None = ServiceOption,
     as_json: bool = JsonOption,
+    env: str | None = EnvOption,
 ) -> None:
     """Last trade, best bid and ask."""
-    _run(broker, service, as_json, lambda b: b.quote(code), render_quote)
+    _run(broker, service, as_json, lambda b: b.quote(code), render_quote, env)
 
 
 def book(
@@ -201,9 +242,10 @@ def book(
     broker: str = BrokerOption,
     service: str | None = ServiceOption,
     as_json: bool = JsonOption,
+    env: str | None = EnvOption,
 ) -> None:
     """Ten levels a side."""
-    _run(broker, service, as_json, lambda b: b.orderbook(code), render_book)
+    _run(broker, service, as_json, lambda b: b.orderbook(code), render_book, env)
 
 
 def _order_command(side: str) -> Callable[..., None]:
@@ -229,6 +271,7 @@ def _order_command(side: str) -> Callable[..., None]:
         broker: str = BrokerOption,
         service: str | None = ServiceOption,
         as_json: bool = JsonOption,
+        env: str | None = EnvOption,
     ) -> None:
         _check_quantity(quantity, as_json)
 
@@ -238,7 +281,7 @@ def _order_command(side: str) -> Callable[..., None]:
                 code, quantity, _price(price), order_type, tif, session, venue, _price(stop_price)
             )
 
-        _run(broker, service, as_json, act, render_order)
+        _run(broker, service, as_json, act, render_order, env)
 
     command.__doc__ = (
         f"{side.capitalize()} QUANTITY of CODE (a limit order at --price; without a price, "
@@ -286,6 +329,7 @@ def modify(
     broker: str = BrokerOption,
     service: str | None = ServiceOption,
     as_json: bool = JsonOption,
+    env: str | None = EnvOption,
 ) -> None:
     """Change an open order's open quantity and/or price."""
     _check_quantity(quantity, as_json)
@@ -295,6 +339,7 @@ def modify(
         as_json,
         lambda b: b.modify(order_id, quantity, _price(price)),
         render_order,
+        env,
     )
 
 
@@ -303,9 +348,10 @@ def cancel(
     broker: str = BrokerOption,
     service: str | None = ServiceOption,
     as_json: bool = JsonOption,
+    env: str | None = EnvOption,
 ) -> None:
     """Cancel an open order."""
-    _run(broker, service, as_json, lambda b: b.cancel(order_id), render_order)
+    _run(broker, service, as_json, lambda b: b.cancel(order_id), render_order, env)
 
 
 def orders(
@@ -313,30 +359,40 @@ def orders(
     broker: str = BrokerOption,
     service: str | None = ServiceOption,
     as_json: bool = JsonOption,
+    env: str | None = EnvOption,
 ) -> None:
     """Orders in the journal (reconciled with the broker first)."""
-    _run(broker, service, as_json, lambda b: b.orders(open_only), render_orders)
+    _run(broker, service, as_json, lambda b: b.orders(open_only), render_orders, env)
 
 
 def fills(
-    broker: str = BrokerOption, service: str | None = ServiceOption, as_json: bool = JsonOption
+    broker: str = BrokerOption,
+    service: str | None = ServiceOption,
+    as_json: bool = JsonOption,
+    env: str | None = EnvOption,
 ) -> None:
     """Executions."""
-    _run(broker, service, as_json, lambda b: b.fills(), render_fills)
+    _run(broker, service, as_json, lambda b: b.fills(), render_fills, env)
 
 
 def positions(
-    broker: str = BrokerOption, service: str | None = ServiceOption, as_json: bool = JsonOption
+    broker: str = BrokerOption,
+    service: str | None = ServiceOption,
+    as_json: bool = JsonOption,
+    env: str | None = EnvOption,
 ) -> None:
     """Holdings with average price and P&L."""
-    _run(broker, service, as_json, lambda b: b.positions(), render_positions)
+    _run(broker, service, as_json, lambda b: b.positions(), render_positions, env)
 
 
 def balance(
-    broker: str = BrokerOption, service: str | None = ServiceOption, as_json: bool = JsonOption
+    broker: str = BrokerOption,
+    service: str | None = ServiceOption,
+    as_json: bool = JsonOption,
+    env: str | None = EnvOption,
 ) -> None:
     """Cash: deposit, D+1, D+2, buying power."""
-    _run(broker, service, as_json, lambda b: b.balance(), render_balance)
+    _run(broker, service, as_json, lambda b: b.balance(), render_balance, env)
 
 
 COMMANDS = (quote, book, buy, sell, modify, cancel, orders, fills, positions, balance)

@@ -267,3 +267,15 @@ class DataSourceError(YeouidoError):
     something unusable; nothing was stored."""
 
     code = "DATA_SOURCE_ERROR"
+
+
+class CannotListen(YeouidoError):
+    """A local server (paper service, sandbox) cannot listen on the address it was given."""
+
+    code = "CANNOT_LISTEN"
+
+
+class PortInUse(CannotListen):
+    """The TCP port a local server was asked to listen on is taken by another program."""
+
+    code = "PORT_IN_USE"

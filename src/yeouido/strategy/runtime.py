@@ -44,7 +44,7 @@ import queue
 import signal
 import threading
 import time as wall
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import FrameType
@@ -294,6 +294,16 @@ def _frame_bars(frame: pd.DataFrame | None, code: str, interval: str) -> list[Ba
         o, h, low, c, v = (int(column[position]) for column in columns)
         bars.append(Bar(code, moment.to_pydatetime().astimezone(SEOUL), o, h, low, c, v, interval))
     return bars
+
+
+def warmup_shortfall(histories: Iterable[Sequence[Bar]], wanted: int) -> str:
+    """The tail of the warm-up log line: what a shorter history than ``wanted`` means."""
+    if all(len(bars) >= wanted for bars in histories):
+        return ""
+    return (
+        " (the broker's history is shorter: warming up on what there is; indicators fill "
+        "from live bars)"
+    )
 
 
 def _is_trading_day(day: date) -> bool:
@@ -655,7 +665,13 @@ class LiveRuntime:
             self._warmup_bars[code] = done
             counts.append(f"{code} {len(done)}")
         if frames:
-            log.info("warm-up (%s bars): %s", self.interval, ", ".join(counts))
+            log.info(
+                "warm-up: %s of %d %s bars asked for%s",
+                ", ".join(counts),
+                self.warmup,
+                self.interval,
+                warmup_shortfall(self._warmup_bars.values(), self.warmup),
+            )
 
     def _start_strategy(self) -> None:
         ctx = self.ctx

@@ -1,13 +1,15 @@
 """The KIS (한국투자증권) broker: the whole Broker interface over KIS REST and websocket.
 
-``yeouido.connect("kis", env="real"|"mock", app_key=..., app_secret=...,
+``yeouido.connect("kis", env="mock"|"real", app_key=..., app_secret=...,
 account="12345678-01", hts_id=...)`` (credentials may also come from
 ``YEOUIDO_KIS_*`` environment variables or the keyring; see
-:mod:`yeouido.brokers.kis.config`). Orders go through the order manager and its journal
-(``<data dir>/kis/<env>-<key hash>/journal.sqlite``); fills arrive as websocket notices
-(H0STCNI0, mock H0STCNI9, subscribed with the HTS id) and, after every reconnect, from a
-REST catch-up so none is missed. Market data: REST quotes, books and bars; trades and books
-stream from H0STCNT0 / H0STASP0.
+:mod:`yeouido.brokers.kis.config`). The environment is ``mock`` (모의투자) unless ``real`` is
+named (``env="real"`` or ``YEOUIDO_KIS_ENV=real``); the first real-environment order of a
+process logs a warning that real money is being used. Orders go through the order manager
+and its journal (``<data dir>/kis/<env>-<key hash>/journal.sqlite``); fills arrive as
+websocket notices (H0STCNI0, mock H0STCNI9, subscribed with the HTS id) and, after every
+reconnect, from a REST catch-up so none is missed. Market data: REST quotes, books and
+bars; trades and books stream from H0STCNT0 / H0STASP0.
 
 Before an order leaves, it is checked against the KRX rules (code, lot, order type x
 session, tick, daily limits) with the base price and limits of KIS's own inquire-price,
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
@@ -53,6 +56,7 @@ from yeouido.model.account import Balance, Fill, Position
 from yeouido.model.errors import NotSupported, YeouidoError
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.market_data import OrderBook, Quote, Trade
+from yeouido.model.orders import Order, OrderRequest
 from yeouido.model.time import SEOUL, now_seoul
 from yeouido.oms.journal import Journal
 from yeouido.oms.reconcile import ReconciliationReport
@@ -61,6 +65,31 @@ from yeouido.oms.risk import RiskLimits
 log = logging.getLogger(__name__)
 
 STREAM_TR_IDS: Final[dict[str, str]] = {"trades": p.WS_TRADE, "books": p.WS_BOOK}
+REAL_MONEY_NOTICE: Final = (
+    "REAL MONEY: this order goes to KIS's real environment (실전투자, account ****-{product}); "
+    'orders from this process trade real money. Use env="mock" / --env mock for 모의투자.'
+)
+
+
+class RealMoneyNotice:
+    """Logs :data:`REAL_MONEY_NOTICE` once per process, before the first real order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.given = False
+
+    def give(self, config: KisConfig) -> bool:
+        """Warn, unless already done in this process; ``True`` when it warned now."""
+        with self._lock:
+            if self.given:
+                return False
+            self.given = True
+        log.warning(REAL_MONEY_NOTICE.format(product=config.product_code))
+        return True
+
+
+real_money_notice = RealMoneyNotice()
+"""The process's one notice (replace it in tests to see it again)."""
 
 
 def trading_day(today: date | None = None) -> date:
@@ -183,6 +212,14 @@ class KisBroker(OmsBroker):
     def trading_day(self) -> date:
         """The KIS trading day (the date of the last trade tick seen, else the calendar's)."""
         return self._day or trading_day()
+
+    # -- orders ------------------------------------------------------------------------
+    async def submit(self, request: OrderRequest) -> Order:
+        """As every order-manager broker; the first real-environment order of the process
+        first logs :data:`REAL_MONEY_NOTICE`."""
+        if self.config.env == "real":
+            real_money_notice.give(self.config)
+        return await super().submit(request)
 
     # -- websocket frames ----------------------------------------------------------------
     def _on_frame(self, tr_id: str, count: int, payload: str) -> None:
@@ -409,4 +446,12 @@ def create_kis_broker(**options: Any) -> KisBroker:
     return KisBroker(KisConfig.create(**options), risk=risk, clock=clock)
 
 
-__all__ = ["KIS_CAPABILITIES", "KisBroker", "create_kis_broker", "trading_day"]
+__all__ = [
+    "KIS_CAPABILITIES",
+    "REAL_MONEY_NOTICE",
+    "KisBroker",
+    "RealMoneyNotice",
+    "create_kis_broker",
+    "real_money_notice",
+    "trading_day",
+]

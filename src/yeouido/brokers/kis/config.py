@@ -6,6 +6,11 @@ environment (``YEOUIDO_KIS_APP_KEY``, ``YEOUIDO_KIS_APP_SECRET``, ``YEOUIDO_KIS_
 ``app_key``, ``app_secret``, ``account``, ``hts_id``) when the ``keyring`` package is
 installed. They are held as :class:`~yeouido.net.secrets.Secret` and registered with the log
 masking: they never appear in logs, reprs or exception messages.
+
+The environment is ``mock`` (모의투자) unless the user names the real one: ``env="real"``, or
+``YEOUIDO_KIS_ENV=real`` in the environment (see :func:`resolve_env`). ``YEOUIDO_KIS_BASE_URL``
+and ``YEOUIDO_KIS_WS_URL`` point the adapter elsewhere (e.g. at ``yeouido sandbox kis``) when
+``base_url`` / ``ws_url`` are not given.
 """
 
 from __future__ import annotations
@@ -39,8 +44,35 @@ ENV_VARIABLES: Final[dict[str, str]] = {
     "account": "YEOUIDO_KIS_ACCOUNT",
     "hts_id": "YEOUIDO_KIS_HTS_ID",
 }
+ENV_VARIABLE: Final = "YEOUIDO_KIS_ENV"
+DEFAULT_ENV: Final[Env] = "mock"
+URL_VARIABLES: Final[dict[str, str]] = {
+    "base_url": "YEOUIDO_KIS_BASE_URL",
+    "ws_url": "YEOUIDO_KIS_WS_URL",
+}
 KEYRING_SERVICE: Final = "yeouido-kis-{env}"
 UNSET: Final = object()
+
+
+def resolve_env(env: str | None = None) -> Env:
+    """The KIS environment to use: ``env`` when given, else ``$YEOUIDO_KIS_ENV``, else
+    ``mock``. Real money is used only when the user named ``real`` in one of these."""
+    name = "env"
+    if env is None or not env.strip():
+        env = os.environ.get(ENV_VARIABLE, "").strip()
+        name = ENV_VARIABLE
+        if not env:
+            return DEFAULT_ENV
+    text = env.strip()
+    if text == "real":
+        return "real"
+    if text == "mock":
+        return "mock"
+    raise InvalidInput.for_field(name, env, "must be mock (모의투자, the default) or real")
+
+
+def _url(name: str, given: str | None) -> str | None:
+    return given or os.environ.get(URL_VARIABLES[name], "").strip() or None
 
 
 def _keyring_get(env: str, name: str) -> str | None:
@@ -140,7 +172,7 @@ class KisConfig:
     def create(
         cls,
         *,
-        env: str = "real",
+        env: str | None = None,
         app_key: str | Secret | None = None,
         app_secret: str | Secret | None = None,
         account: str | Secret | None = None,
@@ -153,10 +185,13 @@ class KisConfig:
         token_cache: TokenCache | str | Path | None = None,
         **settings: Any,
     ) -> KisConfig:
-        """Resolve credentials (arguments, environment, keyring), validate and build."""
-        if env not in ("real", "mock"):
-            raise InvalidInput.for_field("env", env, "must be real or mock")
-        checked_env: Env = "real" if env == "real" else "mock"
+        """Resolve the environment (``mock`` unless ``real`` is named: see
+        :func:`resolve_env`) and the credentials (arguments, environment, keyring), validate
+        and build."""
+        checked_env = resolve_env(env)
+        env = checked_env
+        base_url = _url("base_url", base_url)
+        ws_url = _url("ws_url", ws_url)
         install_log_masking()
         key = _credential("app_key", app_key, env)
         secret = _credential("app_secret", app_secret, env)

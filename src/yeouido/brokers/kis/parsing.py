@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -202,11 +203,21 @@ def parse_minute_bars(rows: Iterable[Row]) -> pd.DataFrame:
     return _frame(records)
 
 
+BAR_INDEX_DTYPE: Final = pd.DatetimeTZDtype("us", SEOUL)
+"""The index of every bar frame: Seoul time, also when there are no bars (an empty index of
+naive times cannot be compared with the aware ``start``/``end`` of a request)."""
+
+
 def _frame(records: list[tuple[datetime, int, int, int, int, int]]) -> pd.DataFrame:
     records = sorted({record[0]: record for record in records}.values())
     return pd.DataFrame(
-        {name: [record[i + 1] for record in records] for i, name in enumerate(BAR_COLUMNS)},
-        index=pd.DatetimeIndex([record[0] for record in records], name="time"),
+        {
+            name: np.array([record[i + 1] for record in records], dtype=np.int64)
+            for i, name in enumerate(BAR_COLUMNS)
+        },
+        index=pd.DatetimeIndex(
+            [record[0] for record in records], name="time", dtype=BAR_INDEX_DTYPE
+        ),
     )
 
 

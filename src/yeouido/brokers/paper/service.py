@@ -43,6 +43,7 @@ from yeouido.model.account import Fill
 from yeouido.model.errors import InvalidInput, OrderNotOpen, YeouidoError
 from yeouido.model.market_data import OrderBook, Trade
 from yeouido.model.orders import OrderRequest
+from yeouido.net.listen import listen
 from yeouido.oms.execution import VenueOrderUpdate
 
 log = logging.getLogger(__name__)
@@ -115,11 +116,10 @@ class PaperService:
         office.client.set_handlers(self._push_update, self._push_fill)
 
     async def start(self, host: str = "127.0.0.1", port: int = 8765) -> web.AppRunner:
-        """Listen on ``host:port`` and start the market; returns the runner (``cleanup()``)."""
+        """Listen on ``host:port`` and start the market; returns the runner (``cleanup()``).
+        A taken port raises :class:`~yeouido.model.errors.PortInUse` naming it."""
         require_loopback(host)
-        runner = web.AppRunner(self.app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
+        runner, _ = await listen(self.app, host, port, what="paper service", option="--port")
         self.office.market.start()
         return runner
 
@@ -334,9 +334,14 @@ def _moment(text: str | None, field: str) -> datetime | None:
 async def serve(
     office: PaperBackOffice, host: str, port: int, ready: Callable[[str], None]
 ) -> None:
-    """Run the service until cancelled (Ctrl-C)."""
+    """Run the service until cancelled (Ctrl-C); the office is closed however it ends (a
+    taken port raises :class:`~yeouido.model.errors.PortInUse`)."""
     service = PaperService(office)
-    runner = await service.start(host, port)
+    try:
+        runner = await service.start(host, port)
+    except BaseException:
+        await office.close()
+        raise
     ready(f"http://{host}:{port}")
     try:
         await asyncio.Event().wait()

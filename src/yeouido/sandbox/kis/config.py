@@ -9,6 +9,8 @@ import time
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
@@ -108,9 +110,11 @@ class SandboxConfig:
     other environment is answered with ``EGW02004``); only keys of ``env`` get an account.
     ``rate_limit`` and ``page_sizes`` override the protocol's values (tests);
     ``token_lifetime`` shortens tokens (tests); ``ping_interval`` is the PINGPONG period.
+    ``env`` is ``mock`` (모의투자) unless ``real`` is asked for. ``day`` and ``start`` are the
+    simulated day (default: the next trading day) and the simulated time it starts at.
     """
 
-    env: Env = "real"
+    env: Env = "mock"
     host: str = "127.0.0.1"
     port: int = 9443
     ws_port: int = 21000
@@ -125,6 +129,8 @@ class SandboxConfig:
     codes: tuple[str, ...] | None = None
     data_dir: Path | None = None
     clock: Clock = time.time
+    day: date | None = None
+    start: dt_time = dt_time(9, 0, 30)
 
     def __post_init__(self) -> None:
         check_env(self.env)

@@ -37,6 +37,7 @@ from yeouido.brokers.kis.protocol import (
 )
 from yeouido.brokers.paper.back_office import PaperBackOffice, PaperOptions
 from yeouido.model.errors import YeouidoError
+from yeouido.net.listen import listen
 from yeouido.sandbox.kis.account import KisAccount
 from yeouido.sandbox.kis.auth import Authority, hashkey
 from yeouido.sandbox.kis.config import KisCredentials, SandboxConfig
@@ -282,6 +283,8 @@ class KisSandbox:
                 seed=self.config.seed,
                 codes=self.config.codes,
                 market_data=self.config.data_dir,
+                day=self.config.day,
+                start=self.config.start,
                 reset=True,
             )
             office = PaperBackOffice(
@@ -294,37 +297,50 @@ class KisSandbox:
         )
         self.app = create_app(self.state)
         self._runners: list[web.AppRunner] = []
+        self._stopped = False
         self.port = self.config.port
         self.ws_port = self.config.ws_port
 
     # -- lifecycle ---------------------------------------------------------------------
     async def start(self) -> None:
-        """Listen on both ports and start the markets moving."""
+        """Listen on both ports and start the markets moving. A taken port raises
+        :class:`~yeouido.model.errors.PortInUse` naming it; everything is stopped (and the
+        temporary directory removed) then."""
         host = self.config.host
-        for app, attribute in ((self.app, "port"), (self.hub.app, "ws_port")):
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            site = web.TCPSite(runner, host, getattr(self, attribute))
-            await site.start()
-            self._runners.append(runner)
-            server = site._server
-            sockets = getattr(server, "sockets", None) or []
-            if sockets:
-                setattr(self, attribute, sockets[0].getsockname()[1])
+        listeners = (
+            (self.app, "port", "KIS sandbox REST", "--port"),
+            (self.hub.app, "ws_port", "KIS sandbox websocket", "--ws-port"),
+        )
+        try:
+            for app, attribute, what, option in listeners:
+                runner, bound = await listen(
+                    app, host, getattr(self, attribute), what=what, option=option
+                )
+                self._runners.append(runner)
+                setattr(self, attribute, bound)
+        except BaseException:
+            await self.stop()
+            raise
         for account in self.accounts.values():
             account.office.market.start()
 
     async def stop(self) -> None:
-        """Close sockets, servers and back offices."""
-        await self.hub.close_all()
-        for runner in reversed(self._runners):
-            await runner.cleanup()
-        self._runners.clear()
-        for account in self.accounts.values():
-            account.close()
-            await account.office.close()
-        if self._own_root:
-            shutil.rmtree(self.root, ignore_errors=True)
+        """Close sockets, servers and back offices, and remove the temporary directory
+        (safe to call twice)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        try:
+            await self.hub.close_all()
+            for runner in reversed(self._runners):
+                await runner.cleanup()
+            self._runners.clear()
+            for account in self.accounts.values():
+                account.close()
+                await account.office.close()
+        finally:
+            if self._own_root:
+                shutil.rmtree(self.root, ignore_errors=True)
 
     async def __aenter__(self) -> KisSandbox:
         await self.start()
