@@ -31,8 +31,11 @@ def serve_command(
     reset: bool = typer.Option(False, "--reset", help="Start the account again with --cash."),
 ) -> None:
     """Run the simulated market and the paper account until Ctrl-C."""
+    from yeouido.net.listen import check_free
+
     with reported_errors():
         require_loopback(host)
+        check_free(host, port, what="paper service", option="--port")
         options = PaperOptions.create(
             cash=cash, speed=speed, seed=seed, market_data=market_data, reset=reset
         )

@@ -1,11 +1,14 @@
-"""Start an aiohttp application on a loopback port, turning "address already in use" and
-other bind failures into :class:`~yeouido.model.errors.PortInUse` /
-:class:`~yeouido.model.errors.CannotListen` messages that say which port and how to choose
-another, instead of an ``OSError`` traceback."""
+"""Start an aiohttp application on a loopback port (:func:`check_free` first, then
+:func:`listen`), turning "address already in use" and other bind failures into
+:class:`~yeouido.model.errors.PortInUse` / :class:`~yeouido.model.errors.CannotListen`
+messages that say which port and how to choose another, instead of an ``OSError``
+traceback."""
 
 from __future__ import annotations
 
 import errno
+import os
+import socket
 from typing import Final
 
 from aiohttp import web
@@ -37,6 +40,27 @@ def listen_error(error: OSError, host: str, port: int, what: str, option: str) -
         value=port,
         rule="a port this user may listen on",
     )
+
+
+def check_free(host: str, port: int, *, what: str, option: str = "--port") -> None:
+    """Raise :class:`PortInUse` / :class:`CannotListen` now when ``host:port`` cannot be
+    listened on, before a server spends seconds building what it will serve (the real
+    bind in :func:`listen` still reports a port taken in between). Port 0 always works."""
+    if port == 0:
+        return
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except socket.gaierror as error:
+        raise listen_error(error, host, port, what, option) from None
+    with socket.socket(family, kind, protocol) as probe:
+        if os.name == "posix":  # as asyncio's servers do: a port in TIME_WAIT is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise listen_error(error, host, port, what, option) from None
 
 
 async def listen(

@@ -37,7 +37,7 @@ from yeouido.brokers.kis.protocol import (
 )
 from yeouido.brokers.paper.back_office import PaperBackOffice, PaperOptions
 from yeouido.model.errors import YeouidoError
-from yeouido.net.listen import listen
+from yeouido.net.listen import check_free, listen
 from yeouido.sandbox.kis.account import KisAccount
 from yeouido.sandbox.kis.auth import Authority, hashkey
 from yeouido.sandbox.kis.config import KisCredentials, SandboxConfig
@@ -272,6 +272,11 @@ class KisSandbox:
     """
 
     def __init__(self, config: SandboxConfig, root: Path | None = None) -> None:
+        for port, what, option in (
+            (config.port, "KIS sandbox REST", "--port"),
+            (config.ws_port, "KIS sandbox websocket", "--ws-port"),
+        ):  # a taken port fails here, before any market is built or file written
+            check_free(config.host, port, what=what, option=option)
         self.config = config.with_demo_credentials()
         self._own_root = root is None
         self.root = root or Path(tempfile.mkdtemp(prefix="yeouido-kis-sandbox-"))

@@ -1,0 +1,105 @@
+"""An empty or short KIS history is normal (always so against the sandbox): the broker's bars
+are an empty Seoul-time frame, and the live runtime warms up on what there is and says so."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from yeouido.brokers.kis.parsing import BAR_INDEX_DTYPE, parse_daily_bars, parse_minute_bars
+from yeouido.brokers.sync import LoopThread
+from yeouido.model.time import SEOUL
+from yeouido.net.ratelimit import reset_rate_budgets
+from yeouido.sandbox.kis.config import SandboxConfig
+from yeouido.sandbox.kis.server import KisSandbox
+from yeouido.strategy import Context, Strategy
+from yeouido.strategy.runtime import run_live
+
+from .conftest import broker_options, kis_session
+
+SAMSUNG = "005930"
+PAST_DAY = date(2024, 3, 4)
+"""A trading day far enough back that no warm-up window of today reaches it."""
+
+
+def test_no_rows_parse_to_an_empty_frame_comparable_with_aware_times() -> None:
+    moment = datetime(2024, 3, 4, 9, 30, tzinfo=SEOUL)
+    for frame in (parse_daily_bars([]), parse_minute_bars([])):
+        assert frame.empty and frame.index.dtype == BAR_INDEX_DTYPE
+        assert frame[frame.index >= moment].empty  # the comparison that used to raise
+        assert all(dtype == "int64" for dtype in frame.dtypes)
+    rows = [{"stck_bsop_date": "20240304", "stck_oprc": "100", "stck_clpr": "101"}]
+    assert parse_daily_bars(rows).index.dtype == BAR_INDEX_DTYPE
+
+
+def test_bars_of_an_empty_history_are_empty_not_an_error(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        # Before 09:00 of a day long past: no daily bar in range and no minute bar yet.
+        config = {"day": PAST_DAY, "start": time(8, 40), "codes": (SAMSUNG,), "speed": None}
+        async with kis_session(tmp_path, **config) as (_, broker):
+            now = datetime.now(SEOUL)
+            daily = await broker.bars(SAMSUNG, "1d", start=now - timedelta(days=310))
+            minutes = await broker.bars(SAMSUNG, "1m", start=now - timedelta(minutes=201))
+            for frame in (daily, minutes):
+                assert frame.empty and frame.index.dtype == BAR_INDEX_DTYPE
+                assert frame.columns.tolist() == ["open", "high", "low", "close", "volume"]
+            day_bars = await broker.bars(
+                SAMSUNG,
+                "1d",
+                start=datetime(2024, 3, 4, tzinfo=SEOUL),
+                end=datetime(2024, 3, 4, 23, tzinfo=SEOUL),
+            )
+            assert len(day_bars) == 1  # the simulated day itself is there when asked for
+            assert isinstance(day_bars.index, pd.DatetimeIndex)
+
+    asyncio.run(scenario())
+
+
+class Daily(Strategy):
+    interval = "1d"
+    symbols = [SAMSUNG]
+
+    def on_start(self, ctx: Context) -> None:
+        self.history = len(ctx.history(SAMSUNG))
+
+
+def test_live_runtime_warms_up_on_an_empty_kis_history(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="yeouido")
+    reset_rate_budgets()
+    loop = LoopThread()
+
+    async def start() -> KisSandbox:
+        config = SandboxConfig(
+            env="mock", port=0, ws_port=0, codes=(SAMSUNG,), day=PAST_DAY, rate_limit=100
+        )
+        sandbox = KisSandbox(config)
+        await sandbox.start()
+        return sandbox
+
+    sandbox = loop.run(start())
+    try:
+        strategy = Daily()
+        summary = run_live(
+            strategy,
+            "kis",
+            symbols=[SAMSUNG],
+            broker_options={**broker_options(sandbox, tmp_path), "rate": 50},
+            duration=0.5,
+            warmup=200,
+            handle_signals=False,
+        )
+    finally:
+        loop.run(sandbox.stop())
+        loop.stop()
+    assert summary.ok and summary.error is None and summary.on_start_ran
+    assert strategy.history == 0
+    [line] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("warm-up:")]
+    assert line.startswith(f"warm-up: {SAMSUNG} 0 of 200 1d bars asked for")
+    assert "warming up on what there is" in line
