@@ -86,6 +86,13 @@ def kis_command(
                     f"  account    {c.account}  (CANO {c.cano}, ACNT_PRDT_CD {c.acnt_prdt_cd})"
                 )
                 console.print(f"  HTS id     {c.hts_id}")
+                console.print(
+                    f"For --broker kis: YEOUIDO_KIS_BASE_URL={sandbox.rest_url} "
+                    f"YEOUIDO_KIS_WS_URL={sandbox.ws_url} (and the credentials above as "
+                    f"YEOUIDO_KIS_APP_KEY, _APP_SECRET, _ACCOUNT, _HTS_ID; --env {server_env})",
+                    markup=False,
+                    soft_wrap=True,
+                )
                 console.print("Ctrl-C to stop.")
                 await stopped
 
