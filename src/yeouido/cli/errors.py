@@ -74,7 +74,9 @@ def report_error(error: YeouidoError, as_json: bool = False) -> int:
     if as_json:
         print_json(error.to_dict())
     else:
-        error_console.print(f"[bold red]error[/] {escape(str(error))}", highlight=False)
+        error_console.print(
+            f"[bold red]error[/] {escape(str(error))}", highlight=False, soft_wrap=True
+        )
         if isinstance(error, StrategyCodeError) and not debug_enabled():
             error_console.print(DEBUG_HINT, style="dim", highlight=False)
     return EXIT_STRATEGY_FAILED if isinstance(error, StrategyCodeError) else EXIT_INVALID_INPUT
