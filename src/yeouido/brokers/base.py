@@ -23,11 +23,15 @@ from yeouido.model.errors import InvalidInput, NotSupported
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.market_data import OrderBook, Quote, Trade
 from yeouido.model.orders import Order, OrderRequest, order_type_for
+from yeouido.model.time import SEOUL
 
 T = TypeVar("T")
 
 ALL_STREAMS = frozenset({"trades", "books", "orders", "fills"})
 BAR_INTERVALS = frozenset({"1d", "1m"})
+BAR_INDEX_DTYPE = pd.DatetimeTZDtype("us", SEOUL)
+"""The index of every broker's bars: Seoul time, also when there are no bars (an empty index
+of naive times cannot be compared with the aware ``start``/``end`` of a request)."""
 
 
 def check_stream_limits(duration: float | None, timeout: float | None) -> None:
@@ -208,7 +212,8 @@ class AsyncBroker(ABC):
         start: datetime | None = None,
         end: datetime | None = None,
     ) -> pd.DataFrame:
-        """OHLCV bars (index: bar start time, Seoul; columns open, high, low, close, volume)."""
+        """OHLCV bars (index: bar start time, Seoul, :data:`BAR_INDEX_DTYPE`; columns open,
+        high, low, close, volume); an empty frame when there are none (a normal case)."""
 
     async def stream(
         self,

@@ -1,5 +1,6 @@
-"""An empty or short KIS history is normal (always so against the sandbox): the broker's bars
-are an empty Seoul-time frame, and the live runtime warms up on what there is and says so."""
+"""An empty or short history is normal (always so against the KIS sandbox; the paper market
+before its open): the broker's bars are an empty Seoul-time frame, and the live runtime warms up
+on what there is and says so."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from yeouido.brokers.kis.parsing import BAR_INDEX_DTYPE, parse_daily_bars, parse_minute_bars
+from yeouido.brokers.base import BAR_INDEX_DTYPE
+from yeouido.brokers.kis.parsing import parse_daily_bars, parse_minute_bars
+from yeouido.brokers.paper.broker import bars_frame
 from yeouido.brokers.sync import LoopThread
 from yeouido.model.time import SEOUL
 from yeouido.net.ratelimit import reset_rate_budgets
@@ -29,7 +32,7 @@ PAST_DAY = date(2024, 3, 4)
 
 def test_no_rows_parse_to_an_empty_frame_comparable_with_aware_times() -> None:
     moment = datetime(2024, 3, 4, 9, 30, tzinfo=SEOUL)
-    for frame in (parse_daily_bars([]), parse_minute_bars([])):
+    for frame in (parse_daily_bars([]), parse_minute_bars([]), bars_frame([])):
         assert frame.empty and frame.index.dtype == BAR_INDEX_DTYPE
         assert frame[frame.index >= moment].empty  # the comparison that used to raise
         assert all(dtype == "int64" for dtype in frame.dtypes)
@@ -103,3 +106,29 @@ def test_live_runtime_warms_up_on_an_empty_kis_history(
     [line] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("warm-up:")]
     assert line.startswith(f"warm-up: {SAMSUNG} 0 of 200 1d bars asked for")
     assert "warming up on what there is" in line
+
+
+class Minutes(Daily):
+    interval = "1m"
+
+
+def test_the_paper_market_before_its_open_warms_up_on_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="yeouido")
+    strategy = Minutes()
+    options = {"data_dir": tmp_path, "codes": [SAMSUNG], "speed": 60, "start": time(8, 40)}
+    summary = run_live(
+        strategy,
+        "paper",
+        symbols=[SAMSUNG],
+        broker_options=options,
+        duration=0.5,
+        warmup=50,
+        handle_signals=False,
+    )
+    assert summary.ok and summary.error is None and strategy.history == 0
+    assert any(
+        r.getMessage().startswith(f"warm-up: {SAMSUNG} 0 of 50 1m bars asked for (")
+        for r in caplog.records
+    )

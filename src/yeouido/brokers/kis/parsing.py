@@ -20,6 +20,7 @@ import pandas as pd
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from yeouido.brokers.base import BAR_INDEX_DTYPE
 from yeouido.brokers.kis import protocol as p
 from yeouido.model.account import Balance, Position
 from yeouido.model.enums import Side
@@ -201,11 +202,6 @@ def parse_minute_bars(rows: Iterable[Row]) -> pd.DataFrame:
             )
         )
     return _frame(records)
-
-
-BAR_INDEX_DTYPE: Final = pd.DatetimeTZDtype("us", SEOUL)
-"""The index of every bar frame: Seoul time, also when there are no bars (an empty index of
-naive times cannot be compared with the aware ``start``/``end`` of a request)."""
 
 
 def _frame(records: list[tuple[datetime, int, int, int, int, int]]) -> pd.DataFrame:

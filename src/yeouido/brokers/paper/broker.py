@@ -19,10 +19,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from yeouido.brokers.base import (
     ALL_STREAMS,
+    BAR_INDEX_DTYPE,
     BuyingPower,
     Capabilities,
     MarketCallback,
@@ -53,16 +55,13 @@ DEFAULT_SERVICE = "http://127.0.0.1:8765"
 
 
 def bars_frame(rows: list[Bar]) -> pd.DataFrame:
-    """Bars as a DataFrame indexed by bar start time."""
+    """Bars as a DataFrame indexed by bar start time (Seoul, also when there are none)."""
     return pd.DataFrame(
         {
-            "open": [bar.open for bar in rows],
-            "high": [bar.high for bar in rows],
-            "low": [bar.low for bar in rows],
-            "close": [bar.close for bar in rows],
-            "volume": [bar.volume for bar in rows],
+            name: [getattr(bar, name) for bar in rows] if rows else np.array([], dtype=np.int64)
+            for name in ("open", "high", "low", "close", "volume")
         },
-        index=pd.DatetimeIndex([bar.time for bar in rows], name="time"),
+        index=pd.DatetimeIndex([bar.time for bar in rows], name="time", dtype=BAR_INDEX_DTYPE),
     )
 
 
