@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from yeouido.brokers.base import BAR_INDEX_DTYPE
@@ -26,8 +25,6 @@ from yeouido.strategy.runtime import run_live
 from .conftest import broker_options, kis_session
 
 SAMSUNG = "005930"
-PAST_DAY = date(2024, 3, 4)
-"""A trading day far enough back that no warm-up window of today reaches it."""
 
 
 def test_no_rows_parse_to_an_empty_frame_comparable_with_aware_times() -> None:
@@ -42,29 +39,25 @@ def test_no_rows_parse_to_an_empty_frame_comparable_with_aware_times() -> None:
 
 def test_bars_of_an_empty_history_are_empty_not_an_error(tmp_path: Path) -> None:
     async def scenario() -> None:
-        # Before 09:00 of a day long past: no daily bar in range and no minute bar yet.
-        config = {"day": PAST_DAY, "start": time(8, 40), "codes": (SAMSUNG,), "speed": None}
-        async with kis_session(tmp_path, **config) as (_, broker):
-            now = datetime.now(SEOUL)
-            daily = await broker.bars(SAMSUNG, "1d", start=now - timedelta(days=310))
+        # The sandbox has one simulated day, frozen at 08:40: no minute bar yet, no daily
+        # bar before that day.
+        config = {"start": time(8, 40), "codes": (SAMSUNG,), "speed": None}
+        async with kis_session(tmp_path, **config) as (sandbox, broker):
+            now = sandbox.account.office.market.now
+            before = now - timedelta(days=1)
+            daily = await broker.bars(SAMSUNG, "1d", start=before - timedelta(days=300), end=before)
             minutes = await broker.bars(SAMSUNG, "1m", start=now - timedelta(minutes=201))
             for frame in (daily, minutes):
                 assert frame.empty and frame.index.dtype == BAR_INDEX_DTYPE
                 assert frame.columns.tolist() == ["open", "high", "low", "close", "volume"]
-            day_bars = await broker.bars(
-                SAMSUNG,
-                "1d",
-                start=datetime(2024, 3, 4, tzinfo=SEOUL),
-                end=datetime(2024, 3, 4, 23, tzinfo=SEOUL),
-            )
-            assert len(day_bars) == 1  # the simulated day itself is there when asked for
-            assert isinstance(day_bars.index, pd.DatetimeIndex)
+            today = await broker.bars(SAMSUNG, "1d", start=before)
+            assert len(today) == 1 and today.index[0].date() == now.date()
 
     asyncio.run(scenario())
 
 
-class Daily(Strategy):
-    interval = "1d"
+class Minutes(Strategy):
+    interval = "1m"
     symbols = [SAMSUNG]
 
     def on_start(self, ctx: Context) -> None:
@@ -80,7 +73,13 @@ def test_live_runtime_warms_up_on_an_empty_kis_history(
 
     async def start() -> KisSandbox:
         config = SandboxConfig(
-            env="mock", port=0, ws_port=0, codes=(SAMSUNG,), day=PAST_DAY, rate_limit=100
+            env="mock",
+            port=0,
+            ws_port=0,
+            codes=(SAMSUNG,),
+            start=time(8, 40),
+            speed=None,
+            rate_limit=100,
         )
         sandbox = KisSandbox(config)
         await sandbox.start()
@@ -88,12 +87,12 @@ def test_live_runtime_warms_up_on_an_empty_kis_history(
 
     sandbox = loop.run(start())
     try:
-        strategy = Daily()
+        strategy = Minutes()
         summary = run_live(
             strategy,
             "kis",
             symbols=[SAMSUNG],
-            broker_options={**broker_options(sandbox, tmp_path), "rate": 50},
+            broker_options=broker_options(sandbox, tmp_path, rate=50),
             duration=0.5,
             warmup=200,
             handle_signals=False,
@@ -104,12 +103,8 @@ def test_live_runtime_warms_up_on_an_empty_kis_history(
     assert summary.ok and summary.error is None and summary.on_start_ran
     assert strategy.history == 0
     [line] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("warm-up:")]
-    assert line.startswith(f"warm-up: {SAMSUNG} 0 of 200 1d bars asked for")
+    assert line.startswith(f"warm-up: {SAMSUNG} 0 of 200 1m bars asked for")
     assert "warming up on what there is" in line
-
-
-class Minutes(Daily):
-    interval = "1m"
 
 
 def test_the_paper_market_before_its_open_warms_up_on_nothing(
