@@ -14,6 +14,7 @@ def test_no_secret_in_any_log_line(venue: VenueUnderTest, caplog: pytest.LogCapt
     if not venue.secrets:
         pytest.skip(f"{venue.kind}: no credentials")
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="yeouido")  # a CLI test may have left it at INFO
     broker = venue.broker
 
     async def scenario() -> None:

@@ -47,6 +47,7 @@ from yeouido.brokers.kis.parsing import (
 )
 from yeouido.brokers.kis.rest import KisRest
 from yeouido.brokers.kis.venue import KIS_CAPABILITIES, KIS_VENUE
+from yeouido.brokers.kis.venue_clock import sandbox_clock
 from yeouido.brokers.kis.websocket import KisWebSocket
 from yeouido.brokers.market_view import BrokerMarketView
 from yeouido.brokers.oms_broker import OmsBroker
@@ -113,11 +114,12 @@ class KisBroker(OmsBroker):
         config: KisConfig,
         *,
         risk: RiskLimits | None = None,
-        clock: Callable[[], datetime] = now_seoul,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.config = config
         self._risk_limits = risk
-        self._clock = clock
+        self._clock: Callable[[], datetime] = clock or now_seoul
+        self._clock_given = clock is not None
         self.rest: KisRest | None = None
         self.client: KisExecutionClient | None = None
         self.ws: KisWebSocket | None = None
@@ -143,6 +145,11 @@ class KisBroker(OmsBroker):
         rest = KisRest(self.config)
         self.rest = rest
         await rest.auth.token()
+        venue_clock = (
+            None if self._clock_given else await sandbox_clock(rest.session, self.config.base_url)
+        )
+        if venue_clock is not None:
+            self._clock = venue_clock
         client = KisExecutionClient(rest, day=self.trading_day)
         self.client = client
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -151,7 +158,11 @@ class KisBroker(OmsBroker):
         oms = self.build_order_manager(
             client,
             self._journal,
-            BrokerMarketView(self._reference_quote, clock=self._clock),
+            BrokerMarketView(
+                self._reference_quote,
+                clock=self._clock,
+                venue_clock=None if venue_clock is None else venue_clock.refresh,
+            ),
             self._risk_limits,
             clock=now_seoul,
         )
@@ -441,8 +452,6 @@ def create_kis_broker(**options: Any) -> KisBroker:
     """The registry's factory for ``connect("kis", ...)``."""
     risk = options.pop("risk", None)
     clock = options.pop("clock", None)
-    if clock is None:
-        return KisBroker(KisConfig.create(**options), risk=risk)
     return KisBroker(KisConfig.create(**options), risk=risk, clock=clock)
 
 

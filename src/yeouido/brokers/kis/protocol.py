@@ -81,6 +81,10 @@ TOKEN_PATH: Final = "/oauth2/tokenP"
 REVOKE_PATH: Final = "/oauth2/revokeP"
 APPROVAL_PATH: Final = "/oauth2/Approval"
 HASHKEY_PATH: Final = "/uapi/hashkey"
+SANDBOX_CLOCK_PATH: Final = "/sandbox/v1/clock"
+"""*sandbox* extension, not part of KIS: the simulated market's time and speed
+(``{"now": ISO-8601, "speed": float | null}``), so a client on loopback can run its session
+checks on the sandbox's clock. Real KIS has no such path."""
 TOKEN_LIFETIME_SECONDS: Final = 86_400
 """An access token is valid 24 hours."""
 TOKEN_REUSE_SECONDS: Final = 6 * 3600

@@ -14,6 +14,7 @@ import tempfile
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from yeouido.brokers.kis.protocol import (
     RATE_LIMITED,
     RATE_LIMITS,
     REVOKE_PATH,
+    SANDBOX_CLOCK_PATH,
     TOKEN_PATH,
     UNKNOWN_TR,
     Endpoint,
@@ -90,6 +92,8 @@ class SandboxState:
         )
         limit = config.rate_limit or RATE_LIMITS[config.env]
         self.limiter = SlidingWindowLimiter(limit, config.clock)
+        self.market_now: Callable[[], datetime] | None = None
+        """The simulated market's time (set by :class:`KisSandbox` once its markets exist)."""
 
 
 async def _json_object(request: web.Request) -> dict[str, Any]:
@@ -165,6 +169,11 @@ def create_app(state: SandboxState) -> web.Application:
             return failure_response(failure)
         return json_response({"JsonBody": body, "HASH": hashkey(raw)})
 
+    async def clock(request: web.Request) -> web.Response:
+        if state.market_now is None:
+            raise web.HTTPNotFound()
+        return json_response({"now": state.market_now().isoformat(), "speed": state.config.speed})
+
     async def uapi(request: web.Request) -> web.StreamResponse:
         tr_id = request.headers.get("tr_id", "").strip()
         state.requests.append(LoggedRequest(request.method, request.path, tr_id))
@@ -182,6 +191,7 @@ def create_app(state: SandboxState) -> web.Application:
             web.post(REVOKE_PATH, revoke),
             web.post(APPROVAL_PATH, approval),
             web.post(HASHKEY_PATH, hash_route),
+            web.get(SANDBOX_CLOCK_PATH, clock),
             web.route("*", "/{tail:.*}", uapi),
         ]
     )
@@ -297,6 +307,9 @@ class KisSandbox:
             )
             self.accounts[credentials.app_key] = KisAccount(credentials, office, self.config.seed)
         self.state = SandboxState(self.config, self.accounts)
+        if self.accounts:
+            market = next(iter(self.accounts.values())).office.market
+            self.state.market_now = lambda: market.now
         self.hub = WebsocketHub(
             self.config.env, self.state.authority, self.accounts, self.config.ping_interval
         )
