@@ -12,18 +12,17 @@ import tempfile
 import time as wall
 from collections.abc import Callable
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Group
-from rich.live import Live
 
-from yeouido.brokers.paper.broker import PaperBroker
-from yeouido.cli.demo_strategy import GoldenCrossDemo
-from yeouido.cli.market_view import AccountView, DayLog, live_view, strategy_table, summary_table
 from yeouido.cli.output import console, parse_clock, reported_errors
-from yeouido.exchange.clock import NANOS, SimulationClock
-from yeouido.exchange.events import datetime_to_ts
-from yeouido.model import SEOUL
+from yeouido.model.time import SEOUL
+
+if TYPE_CHECKING:
+    from yeouido.brokers.paper.broker import PaperBroker
+    from yeouido.cli.demo_strategy import GoldenCrossDemo
+    from yeouido.cli.market_view import AccountView
 
 BOOK_CODES = ("005930", "000660", "069500")
 STRATEGY_CODES = ("005930", "000660", "035420", "069500")
@@ -39,8 +38,11 @@ def demo(
     until: str = typer.Option("15:31", "--until", help="Simulated time to stop at (HH:MM)."),
     live: bool = typer.Option(True, "--live/--no-live", help="Show the live view."),
 ) -> None:
-    """Run a simulated KRX trading day with a live view and a sample strategy trading on the
-    paper broker, then print the day's summary."""
+    """A simulated KRX trading day, live, with a sample strategy.
+
+    The sample strategy trades on the paper broker (in a temporary account); the day's summary
+    is printed at the end, or on Ctrl-C.
+    """
     with reported_errors():
         end_clock = parse_clock(until, "--until")
         with tempfile.TemporaryDirectory(prefix="yeouido-demo-") as data_dir:
@@ -48,6 +50,19 @@ def demo(
 
 
 async def _demo(seed: int, speed: float | None, end_clock: time, live: bool, data_dir: str) -> None:
+    from rich.console import Group
+    from rich.live import Live
+
+    from yeouido.brokers.paper.broker import PaperBroker
+    from yeouido.cli.demo_strategy import GoldenCrossDemo
+    from yeouido.cli.market_view import (
+        AccountView,
+        DayLog,
+        live_view,
+        strategy_table,
+        summary_table,
+    )
+
     started = wall.perf_counter()
     broker = PaperBroker(
         data_dir=data_dir, cash=INITIAL_CASH, speed=None, seed=seed, start=time(8, 29, 59)
@@ -109,6 +124,9 @@ async def _run(
     end: datetime,
     refresh: Callable[[], None],
 ) -> None:
+    from yeouido.exchange.clock import NANOS, SimulationClock
+    from yeouido.exchange.events import datetime_to_ts
+
     clock = SimulationClock(speed)
     end_ts = datetime_to_ts(end)
     office = broker.office

@@ -55,7 +55,11 @@ def schedule_table(day_schedule: DaySchedule, moment: datetime) -> Table:
 def today(
     at: str | None = typer.Option(None, "--at", help="Pretend it is this moment (ISO, KST)."),
 ) -> None:
-    """Today's sessions on KRX and NXT and the rules of a few listings right now."""
+    """Today's KRX and NXT sessions and the rules right now.
+
+    The rules (base price, tick, price limits, order types allowed) are those of a few real
+    listings.
+    """
     with reported_errors():
         moment = parse_moment(at)
         day = moment.date()
