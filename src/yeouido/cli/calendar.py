@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from yeouido.cli.output import console, print_json, reported_errors
 from yeouido.krx import holiday, is_trading_day, special_day
@@ -57,6 +56,8 @@ def month_data(year: int, month: int) -> dict[str, Any]:
 
 def render_month(data: dict[str, Any]) -> None:
     """Print a month grid: trading days plain, holidays red, special days marked ``*``."""
+    from rich.table import Table
+
     year, month = (int(part) for part in data["month"].split("-"))
     trading = set(data["trading_days"])
     special = {item["date"] for item in data["special_days"]}

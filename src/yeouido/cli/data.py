@@ -64,7 +64,10 @@ def import_command(
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Import a directory of daily CSV files, one per code (the code is the file name)."""
+    """Import a directory of daily CSV files into the bar store.
+
+    One file per code (the code is the file name).
+    """
     from yeouido.data import BarStore, import_csv_dir
 
     with reported_errors(as_json):

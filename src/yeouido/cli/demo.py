@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from yeouido.cli.output import console, parse_clock, reported_errors
+from yeouido.cli.output import console, kst_clock, parse_clock, reported_errors
 from yeouido.model.time import SEOUL
 
 if TYPE_CHECKING:
@@ -91,20 +91,26 @@ async def _demo(seed: int, speed: float | None, end_clock: time, live: bool, dat
 
         try:
             if live:
-                with Live(view(), console=console, refresh_per_second=8) as screen:
+                # transient: the live view gives way to the summary, which shows the strategy
+                # panel once (with the final account), not under a frozen copy of it
+                with Live(view(), console=console, refresh_per_second=8, transient=True) as screen:
                     await _run(broker, strategy, account, speed, end, lambda: screen.update(view()))
             else:
                 await _run(broker, strategy, account, speed, end, lambda: None)
         except (KeyboardInterrupt, asyncio.CancelledError):
             interrupted = True
-        console.print(summary_table(simulation))
         await _refresh_account(broker, account)
+        console.line()
+        console.print(summary_table(simulation))
+        console.line()
         console.print(strategy_table(strategy, account))
         note = " (interrupted)" if interrupted else ""
         console.print(
-            f"{simulation.now:%H:%M:%S}{note}: {log.trades:,} trades, {log.volume:,} shares, "
-            f"{log.vi_count} VI, {simulation.counts['order_accepted']:,} orders; "
-            f"{wall.perf_counter() - started:.1f} s"
+            f"{kst_clock(simulation.now, simulated=True)}{note}: {log.trades:,} trades, "
+            f"{log.volume:,} shares, {log.vi_count} VI, "
+            f"{simulation.counts['order_accepted']:,} orders; "
+            f"{wall.perf_counter() - started:.1f} s",
+            highlight=False,
         )
     finally:
         await broker.close()

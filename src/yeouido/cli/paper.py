@@ -54,6 +54,7 @@ def serve_command(
                 f"paper market {office.market.day} (seed {seed}, ×{speed}) for account "
                 f"{account!r}; simulated time {kst_clock(office.market.now, simulated=True)}",
                 highlight=False,
+                soft_wrap=True,
             )
             await serve(office, host, port, lambda url: console.print(f"listening on {url}"))
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from yeouido.cli.output import console, print_json, reported_errors, won
 from yeouido.krx import (
@@ -93,6 +92,8 @@ def rules_data(code: str, base_price: int | None, moment: datetime) -> dict[str,
 
 def render_rules(data: dict[str, Any]) -> None:
     """Print the rules of one instrument as tables."""
+    from rich.table import Table
+
     title = f"{data['code']} {data['name']}  ({data['market']} {data['kind']})"
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")

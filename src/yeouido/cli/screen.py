@@ -258,7 +258,10 @@ def watch_command(
     seconds: float | None = typer.Option(None, "--seconds", help="Stop after this long."),
     as_json: bool = typer.Option(False, "--json", help="One JSON line per event."),
 ) -> None:
-    """Watch saved strategies live: entries and exits as trades arrive (Ctrl-C to stop)."""
+    """Watch saved strategies live (Ctrl-C to stop).
+
+    Entries and exits are shown as the broker's trades arrive.
+    """
     from yeouido.screener.store import StrategyStore
 
     with reported_errors(as_json):
