@@ -9,7 +9,6 @@ from typing import Any
 import typer
 
 from yeouido.cli.output import console, print_json, reported_errors
-from yeouido.krx import holiday, is_trading_day, special_day
 from yeouido.model import InvalidInput, now_seoul
 
 
@@ -29,6 +28,8 @@ def parse_month(text: str | None) -> tuple[int, int]:
 
 def month_data(year: int, month: int) -> dict[str, Any]:
     """Trading days, holidays (weekdays without trading) and special days of one month."""
+    from yeouido.krx import holiday, is_trading_day, special_day
+
     days = [
         date(year, month, number)
         for number in range(1, month_calendar.monthrange(year, month)[1] + 1)

@@ -9,11 +9,12 @@ import typer
 
 from yeouido.cli.output import compact_table, console, reported_errors, short_name, won
 from yeouido.cli.rules import parse_moment, rules_data
-from yeouido.krx import DaySchedule, is_trading_day, next_trading_day, schedule
 from yeouido.model import Venue
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+    from yeouido.krx import DaySchedule
 
 SHORT_TYPES = {
     "limit": "L",
@@ -64,6 +65,8 @@ def today(
     The rules (base price, tick, price limits, order types allowed) are those of a few real
     listings.
     """
+    from yeouido.krx import is_trading_day, next_trading_day, schedule
+
     with reported_errors():
         moment = parse_moment(at)
         day = moment.date()
