@@ -265,3 +265,33 @@ def test_the_demo_prints_the_summary_on_its_own_line_and_the_strategy_once() -> 
     assert lines[summary - 1].strip() == ""
     assert result.stdout.count("sample strategy") == 1
     assert "KST (sim)" in lines[-1]
+
+
+def test_backtest_json_types() -> None:
+    fixtures = Path(__file__).parents[1] / "fixtures" / "krx-daily"
+    examples = Path(__file__).parents[2] / "examples"
+    options = ["--data", str(fixtures), "--symbols", "005930", "--start", "2022-01-01"]
+    data = _json(["backtest", str(examples / "golden_cross.py"), *options, "--trades", "3"])
+    stats = data["stats"]
+    assert isinstance(stats["final_equity"], int) and isinstance(stats["trades"], int)
+    assert isinstance(stats["total_return"], float)
+    assert len(data["trades"]) == 3
+    for trade in data["trades"]:
+        assert isinstance(trade["pnl"], int) and isinstance(trade["quantity"], int)
+        Decimal(trade["entry_price"])
+        assert _aware(trade["entry_time"]).utcoffset() == timedelta(hours=9)
+
+
+def test_the_run_summary_json_has_no_decimal_objects() -> None:
+    from yeouido.cli.run import summary_json
+    from yeouido.model import Position
+    from yeouido.strategy.runtime import RunSummary
+
+    summary = RunSummary("Demo", "paper", "paper", ("005930",), "1m")
+    summary.positions = [Position("005930", 10, Decimal("70050.5"), 70_100)]
+    summary.messages = [(datetime(2026, 11, 24, 9, 1, tzinfo=SEOUL), "hello")]
+    data = json.loads(json.dumps(summary_json(summary)))
+    _no_objects_for_numbers(data)
+    assert data["positions"][0]["average_price"] == "70050.5"
+    assert data["messages"] == [{"time": "2026-11-24T09:01:00+09:00", "message": "hello"}]
+    assert data["ok"] is True

@@ -28,6 +28,7 @@ from yeouido.cli.errors import DEBUG_HINT, debug_enabled, print_traceback, repor
 from yeouido.cli.output import (
     KoreaTimeFormatter,
     console,
+    json_ready,
     kst_clock,
     parse_clock,
     print_json,
@@ -240,13 +241,24 @@ def run(
             warmup=warmup,
         )
     if as_json:
-        print_json(summary.to_dict())
+        print_json(summary_json(summary))
     else:
         _render(summary)
     if summary.failure is not None and debug_enabled():
         print_traceback(summary.failure)
     if not summary.ok:
         raise typer.Exit(EXIT_STRATEGY_FAILED)
+
+
+def summary_json(summary: Any) -> dict[str, Any]:
+    """The run's summary for ``--json``: its fields with the CLI's JSON types (average prices
+    as strings, times ISO-8601 with offset), ``messages`` as objects and ``ok``."""
+    data: dict[str, Any] = json_ready(summary)
+    data["messages"] = [
+        {"time": json_ready(moment), "message": text} for moment, text in summary.messages
+    ]
+    data["ok"] = summary.ok
+    return data
 
 
 def _render(summary: Any) -> None:
