@@ -295,3 +295,30 @@ def test_the_run_summary_json_has_no_decimal_objects() -> None:
     assert data["positions"][0]["average_price"] == "70050.5"
     assert data["messages"] == [{"time": "2026-11-24T09:01:00+09:00", "message": "hello"}]
     assert data["ok"] is True
+
+
+def test_scan_results_at_80_columns_keep_codes_dates_and_numbers_whole(
+    narrow: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    from yeouido.cli.screen import render_scan
+
+    frame = pd.DataFrame(
+        {
+            "code": ["252670", "251340", "233740"],
+            "name": ["KODEX 200선물인버스2X", "KODEX 코스닥150선물인버스", "KODEX 레버리지"],
+            "date": pd.to_datetime(["2023-12-22"] * 3),
+            "close": [1_074, 3_185, 9_765],
+            "change": [2.68, 0.95, -3.56],
+            "sma(close,20)": [1_051.25, 3_101.5, 9_702.75],
+            "rsi(close,14)": [55.12, 61.0, 48.5],
+        }
+    )
+    render_scan(frame, "close > sma(close, 20)")
+    text = capsys.readouterr().out
+    assert all(len(line) <= 80 for line in text.splitlines())
+    for code, close, sma in zip(frame["code"], frame["close"], frame["sma(close,20)"], strict=True):
+        row = next(line for line in text.splitlines() if code in line)
+        assert "…" not in row and "2023-12-22" in row
+        assert f"{close:,}" in row and f"{sma:,.2f}" in row
