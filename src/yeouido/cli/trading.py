@@ -54,8 +54,10 @@ JsonOption = typer.Option(False, "--json", help="Print JSON (see docs/json.md)."
 ServiceOption = typer.Option(
     None, "--service", help=f"Paper service URL (default {PAPER_SERVICE} or $YEOUIDO_PAPER_URL)."
 )
-CodeArgument = typer.Argument(..., help="Instrument code, e.g. 005930.")
-OrderIdArgument = typer.Argument(..., help="The order's id, as `yeouido orders` shows it.")
+CodeArgument = typer.Argument(..., metavar="CODE", help="Instrument code, e.g. 005930.")
+OrderIdArgument = typer.Argument(
+    ..., metavar="ORDER_ID", help="The order's id, as `yeouido orders` shows it."
+)
 EnvOption = typer.Option(
     None,
     "--env",
@@ -319,7 +321,7 @@ def book(
 def _order_command(side: str) -> Callable[..., None]:
     def command(
         code: str = CodeArgument,
-        quantity: int = typer.Argument(..., help="Number of shares."),
+        quantity: int = typer.Argument(..., metavar="QUANTITY", help="Number of shares."),
         price: str | None = typer.Option(
             None, "--price", help="Limit price (KRW, or points for derivatives)."
         ),
