@@ -186,6 +186,7 @@ def strategy_table(strategy: GoldenCrossDemo, account: AccountView) -> Table:
         title="sample strategy: SMA(5)×SMA(20) on 1m bars",
         title_justify="left",
         show_header=False,
+        min_width=44,
     )
     table.add_column(style="bold")
     table.add_column()
