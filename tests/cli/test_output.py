@@ -95,7 +95,8 @@ def _aware(text: str) -> datetime:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     directory = tmp_path_factory.mktemp("paper")
-    os.environ["YEOUIDO_DATA_DIR"] = str(directory / "client")
+    previous = os.environ.get("YEOUIDO_DATA_DIR")
+    os.environ["YEOUIDO_DATA_DIR"] = str(directory / "client")  # the CLI's order journal
     try:
         with paper_service(directory, speed=20, seed=4) as url:
             for code in ("069500", "114800", "252670"):
@@ -107,7 +108,10 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             runner.invoke(app, [*sell, "--service", url])
             yield url
     finally:
-        del os.environ["YEOUIDO_DATA_DIR"]
+        if previous is None:
+            del os.environ["YEOUIDO_DATA_DIR"]
+        else:
+            os.environ["YEOUIDO_DATA_DIR"] = previous
 
 
 def _json(args: list[str]) -> Any:
