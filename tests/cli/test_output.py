@@ -37,7 +37,7 @@ runner = CliRunner()
 @pytest.fixture
 def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
     """The commands' console 80 columns wide."""
-    monkeypatch.setattr(output.console, "width", 80)
+    monkeypatch.setattr(output.console, "_width", 80)
 
 
 # -- times -------------------------------------------------------------------------------
