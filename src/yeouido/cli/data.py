@@ -101,9 +101,10 @@ def fetch_command(
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Download daily bars into the store through pykrx or FinanceDataReader.
+    """Download daily bars into the bar store.
 
-    Both libraries come with the optional extra "data" of yeouido (see docs/data.md).
+    The bars come through pykrx or FinanceDataReader; both libraries come with the optional
+    extra "data" of yeouido (see docs/data.md).
     """
     from datetime import timedelta
 
