@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import yeouido.ta  # noqa: F401  (loaded before a market runs at x1200: see below)
 from yeouido.brokers.paper.back_office import PaperBackOffice, PaperOptions
 from yeouido.brokers.paper.service import PaperService
 from yeouido.brokers.sync import LoopThread, connect
@@ -49,6 +50,11 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
+
+
+# `yeouido.cli.main` no longer imports numba and the indicators; importing them while an
+# in-process market runs at x1200 takes simulated minutes and changes what the strategy sees
+# (the last buy fill's position read 0), so they are imported here, as they were before.
 
 
 def paper_options(tmp_path: Path, speed: float, *codes: str, seed: int = 5) -> dict[str, Any]:

@@ -9,11 +9,9 @@ from typing import Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from yeouido.cli.errors import EXIT_STRATEGY_FAILED, reported_errors
-from yeouido.cli.output import console, error_console, print_json
+from yeouido.cli.output import compact_table, console, error_console, print_json
 from yeouido.model.errors import InvalidInput
 
 LOG_LINES = 10
@@ -57,9 +55,13 @@ def backtest(
         help=f"Print every ctx.log message (by default the last {LOG_LINES} and a count).",
     ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (see docs/json.md)."),
 ) -> None:
-    """Backtest a strategy on daily (or minute) bars with KRX rules, costs and T+2 cash."""
+    """Backtest a strategy with KRX rules, costs and T+2 cash.
+
+    The strategy runs on daily (or minute) bars; with --sweep, on every combination of
+    parameters.
+    """
     from yeouido.backtest.runner import run_backtest
     from yeouido.strategy.loader import load_strategy, parse_grid, parse_params
 
@@ -125,11 +127,11 @@ def backtest(
         return
     console.print(result.summary(), highlight=False)
     if trades and len(result.trades):
-        table = Table(
-            title=f"last {min(trades, len(result.trades))} of {len(result.trades)} trades"
+        table = compact_table(
+            f"last {min(trades, len(result.trades))} of {len(result.trades)} trades"
         )
         for column in ("code", "entry", "exit", "qty", "entry px", "exit px", "P&L (KRW)", "ret"):
-            table.add_column(column, justify="right")
+            table.add_column(column, justify="right", no_wrap=True)
         for row in result.trades.tail(trades).to_dict("records"):
             table.add_row(
                 str(row["code"]),
@@ -206,10 +208,10 @@ def _run_sweep(
             }
         )
         return
-    shown = Table(title=f"{outcome.combinations} combinations in {outcome.elapsed:.2f} s")
+    shown = compact_table(f"{outcome.combinations} combinations in {outcome.elapsed:.2f} s")
     columns = [*grid, *(name for name in SWEEP_COLUMNS if name in table.columns)]
     for column in columns:
-        shown.add_column(SWEEP_HEADERS.get(column, column), justify="right")
+        shown.add_column(SWEEP_HEADERS.get(column, column), justify="right", no_wrap=True)
     for row in table.head(20).to_dict("records"):
         shown.add_row(*(_cell(row[column], column) for column in columns))
     console.print(shown)
@@ -297,12 +299,20 @@ class _ProgressBar:
     def __init__(self, quiet: bool, label: str) -> None:
         self.quiet = quiet
         self.label = label
-        self.bar: Progress | None = None
+        self.bar: Any = None
         self.task: Any = None
 
     def __enter__(self) -> Any:
         if self.quiet:
             return None
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
         self.bar = Progress(
             TextColumn(f"[bold]{self.label}"),
             BarColumn(),

@@ -7,10 +7,8 @@ from datetime import date
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from yeouido.cli.output import console, print_json, reported_errors
-from yeouido.krx import holiday, is_trading_day, special_day
 from yeouido.model import InvalidInput, now_seoul
 
 
@@ -30,6 +28,8 @@ def parse_month(text: str | None) -> tuple[int, int]:
 
 def month_data(year: int, month: int) -> dict[str, Any]:
     """Trading days, holidays (weekdays without trading) and special days of one month."""
+    from yeouido.krx import holiday, is_trading_day, special_day
+
     days = [
         date(year, month, number)
         for number in range(1, month_calendar.monthrange(year, month)[1] + 1)
@@ -57,6 +57,8 @@ def month_data(year: int, month: int) -> dict[str, Any]:
 
 def render_month(data: dict[str, Any]) -> None:
     """Print a month grid: trading days plain, holidays red, special days marked ``*``."""
+    from rich.table import Table
+
     year, month = (int(part) for part in data["month"].split("-"))
     trading = set(data["trading_days"])
     special = {item["date"] for item in data["special_days"]}

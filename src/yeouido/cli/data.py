@@ -14,13 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import typer
-from rich.table import Table
 
-from yeouido.cli.output import console, print_json, reported_errors, won
-from yeouido.data import BAR_FIELDS as FIELDS
-from yeouido.data import BarStore, import_csv_dir
+from yeouido.cli.output import compact_table, console, print_json, reported_errors, won
 from yeouido.model.errors import InvalidInput
 
 app = typer.Typer(
@@ -28,7 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = typer.Option(False, "--json", help="Print JSON.")
+JsonOption = typer.Option(False, "--json", help="Print JSON (see docs/json.md).")
 RawOption = typer.Option(False, "--raw", help="Raw (unadjusted) prices instead of adjusted.")
 
 
@@ -42,9 +38,18 @@ def _date(text: str | None, option: str) -> date | None:
 
 
 def _stamp(value: Any, interval: str) -> str:
-    """A bar time as text: the date of a daily bar, the minute of a minute bar."""
+    """A bar time as text: the date of a daily bar; the Korea-time minute of a minute bar,
+    ISO-8601 with its offset."""
+    import pandas as pd
+
+    from yeouido.model.time import SEOUL
+
     moment = pd.Timestamp(value)
-    return moment.strftime("%Y-%m-%d") if interval == "1d" else moment.isoformat()
+    if interval == "1d":
+        return moment.strftime("%Y-%m-%d")
+    if moment.tzinfo is None:
+        moment = moment.tz_localize(SEOUL)
+    return moment.tz_convert(SEOUL).isoformat()
 
 
 @app.command("import")
@@ -59,7 +64,12 @@ def import_command(
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Import a directory of daily CSV files, one per code (the code is the file name)."""
+    """Import a directory of daily CSV files into the bar store.
+
+    One file per code (the code is the file name).
+    """
+    from yeouido.data import BarStore, import_csv_dir
+
     with reported_errors(as_json):
         store = BarStore()
         codes = import_csv_dir(store, directory, adjusted=not raw)
@@ -91,14 +101,16 @@ def fetch_command(
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Download daily bars into the store through pykrx or FinanceDataReader.
+    """Download daily bars into the bar store.
 
-    Both libraries come with the optional extra "data" of yeouido (see docs/data.md).
+    The bars come through pykrx or FinanceDataReader; both libraries come with the optional
+    extra "data" of yeouido (see docs/data.md).
     """
     from datetime import timedelta
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from yeouido.data import BarStore
     from yeouido.data.fetch import fetch_bars, library_downloader
     from yeouido.model.time import now_seoul
 
@@ -163,6 +175,8 @@ def fetch_command(
 @app.command("list")
 def list_command(as_json: bool = JsonOption) -> None:
     """What the store holds: one row per code, interval and adjustment."""
+    from yeouido.data import BarStore
+
     with reported_errors(as_json):
         store = BarStore()
         summary = store.summary()
@@ -181,9 +195,15 @@ def list_command(as_json: bool = JsonOption) -> None:
         if as_json:
             print_json(rows)
             return
-        table = Table(title=f"bars in {store.root}: {len(rows)} series", title_justify="left")
+        console.print(f"bars in {store.root}", highlight=False, soft_wrap=True)
+        table = compact_table(f"{len(rows)} series")
         for column in ("code", "interval", "adjustment", "first", "last", "rows", "source"):
-            table.add_column(column, justify="right" if column == "rows" else "left")
+            table.add_column(
+                column,
+                justify="right" if column == "rows" else "left",
+                no_wrap=column != "source",
+                overflow="fold",
+            )
         for entry in rows:
             table.add_row(
                 *(f"{value:,}" if key == "rows" else str(value) for key, value in entry.items())
@@ -202,6 +222,9 @@ def show_command(
     as_json: bool = JsonOption,
 ) -> None:
     """The stored bars of one code."""
+    from yeouido.data import BAR_FIELDS as FIELDS
+    from yeouido.data import BarStore
+
     with reported_errors(as_json):
         if tail is not None and tail < 1:
             raise InvalidInput.for_field("--tail", tail, "must be at least 1")
@@ -230,15 +253,14 @@ def show_command(
             print_json(rows)
             return
         adjustment = "raw" if raw else "adjusted"
-        table = Table(
-            title=f"{code} {interval} ({adjustment}): {len(rows)} bars", title_justify="left"
-        )
-        table.add_column("time", justify="left")
+        label = "" if interval == "1d" else ", times KST"
+        table = compact_table(f"{code} {interval} ({adjustment}{label}): {len(rows)} bars")
+        table.add_column("time", justify="left", no_wrap=True)
         for column in FIELDS:
-            table.add_column(column, justify="right")
+            table.add_column(column, justify="right", no_wrap=True)
         for entry in rows:
             table.add_row(
-                str(entry["time"]),
+                str(entry["time"])[:16].replace("T", " "),
                 *(won(int(entry[name])) for name in FIELDS),
             )
         console.print(table)

@@ -12,18 +12,17 @@ import tempfile
 import time as wall
 from collections.abc import Callable
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Group
-from rich.live import Live
 
-from yeouido.brokers.paper.broker import PaperBroker
-from yeouido.cli.demo_strategy import GoldenCrossDemo
-from yeouido.cli.market_view import AccountView, DayLog, live_view, strategy_table, summary_table
-from yeouido.cli.output import console, parse_clock, reported_errors
-from yeouido.exchange.clock import NANOS, SimulationClock
-from yeouido.exchange.events import datetime_to_ts
-from yeouido.model import SEOUL
+from yeouido.cli.output import console, kst_clock, parse_clock, reported_errors
+from yeouido.model.time import SEOUL
+
+if TYPE_CHECKING:
+    from yeouido.brokers.paper.broker import PaperBroker
+    from yeouido.cli.demo_strategy import GoldenCrossDemo
+    from yeouido.cli.market_view import AccountView
 
 BOOK_CODES = ("005930", "000660", "069500")
 STRATEGY_CODES = ("005930", "000660", "035420", "069500")
@@ -39,8 +38,11 @@ def demo(
     until: str = typer.Option("15:31", "--until", help="Simulated time to stop at (HH:MM)."),
     live: bool = typer.Option(True, "--live/--no-live", help="Show the live view."),
 ) -> None:
-    """Run a simulated KRX trading day with a live view and a sample strategy trading on the
-    paper broker, then print the day's summary."""
+    """A simulated KRX trading day, live, with a sample strategy.
+
+    The sample strategy trades on the paper broker (in a temporary account); the day's summary
+    is printed at the end, or on Ctrl-C.
+    """
     with reported_errors():
         end_clock = parse_clock(until, "--until")
         with tempfile.TemporaryDirectory(prefix="yeouido-demo-") as data_dir:
@@ -48,6 +50,19 @@ def demo(
 
 
 async def _demo(seed: int, speed: float | None, end_clock: time, live: bool, data_dir: str) -> None:
+    from rich.console import Group
+    from rich.live import Live
+
+    from yeouido.brokers.paper.broker import PaperBroker
+    from yeouido.cli.demo_strategy import GoldenCrossDemo
+    from yeouido.cli.market_view import (
+        AccountView,
+        DayLog,
+        live_view,
+        strategy_table,
+        summary_table,
+    )
+
     started = wall.perf_counter()
     broker = PaperBroker(
         data_dir=data_dir, cash=INITIAL_CASH, speed=None, seed=seed, start=time(8, 29, 59)
@@ -76,20 +91,26 @@ async def _demo(seed: int, speed: float | None, end_clock: time, live: bool, dat
 
         try:
             if live:
-                with Live(view(), console=console, refresh_per_second=8) as screen:
+                # transient: the live view gives way to the summary, which shows the strategy
+                # panel once (with the final account), not under a frozen copy of it
+                with Live(view(), console=console, refresh_per_second=8, transient=True) as screen:
                     await _run(broker, strategy, account, speed, end, lambda: screen.update(view()))
             else:
                 await _run(broker, strategy, account, speed, end, lambda: None)
         except (KeyboardInterrupt, asyncio.CancelledError):
             interrupted = True
-        console.print(summary_table(simulation))
         await _refresh_account(broker, account)
+        console.line()
+        console.print(summary_table(simulation))
+        console.line()
         console.print(strategy_table(strategy, account))
         note = " (interrupted)" if interrupted else ""
         console.print(
-            f"{simulation.now:%H:%M:%S}{note}: {log.trades:,} trades, {log.volume:,} shares, "
-            f"{log.vi_count} VI, {simulation.counts['order_accepted']:,} orders; "
-            f"{wall.perf_counter() - started:.1f} s"
+            f"{kst_clock(simulation.now, simulated=True)}{note}: {log.trades:,} trades, "
+            f"{log.volume:,} shares, {log.vi_count} VI, "
+            f"{simulation.counts['order_accepted']:,} orders; "
+            f"{wall.perf_counter() - started:.1f} s",
+            highlight=False,
         )
     finally:
         await broker.close()
@@ -109,6 +130,9 @@ async def _run(
     end: datetime,
     refresh: Callable[[], None],
 ) -> None:
+    from yeouido.exchange.clock import NANOS, SimulationClock
+    from yeouido.exchange.events import datetime_to_ts
+
     clock = SimulationClock(speed)
     end_ts = datetime_to_ts(end)
     office = broker.office

@@ -1,4 +1,9 @@
-"""The ``yeouido`` command: one module per command group, registered here."""
+"""The ``yeouido`` command: one module per command group, registered here.
+
+Start-up matters (``yeouido version`` and ``--help`` should answer at once), so the command
+modules import only typer and light parts of yeouido at their top level; each command imports
+what it needs (pandas, numba, aiohttp, duckdb, the simulated exchange, ...) when it runs.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +21,37 @@ from yeouido.cli.today import today
 from yeouido.cli.trading import COMMAND_OPTIONS as TRADING_COMMAND_OPTIONS
 from yeouido.cli.trading import COMMANDS as TRADING_COMMANDS
 
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     name="yeouido",
     help="System trading for the Korean market: KRX rules, simulation, brokers, strategies.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    context_settings=CONTEXT_SETTINGS,
+    rich_markup_mode=None,
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"yeouido {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def root(debug: bool = DEBUG_OPTION) -> None:
+def root(
+    debug: bool = DEBUG_OPTION,
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        help="Print the installed version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
+) -> None:
     """System trading for the Korean market: KRX rules, simulation, brokers, strategies."""
     set_debug(debug)
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from yeouido.cli.demo_strategy import GoldenCrossDemo
+from yeouido.cli.output import SIMULATED_KST, compact_table, short_name
 from yeouido.exchange.events import ExchangeEvent, TradePrinted, ViEnded, ViStarted
 from yeouido.exchange.simulation import MarketSimulation
 from yeouido.model.account import Balance, Fill, Position
@@ -73,7 +74,7 @@ def prices_table(simulation: MarketSimulation, rows: int = 16) -> Table:
         status = "VI" if book.vi_kind else ("auction" if book.auction else "")
         table.add_row(
             code,
-            simulation.instruments[code].name[:10],
+            short_name(simulation.instruments[code].name, 14),
             f"{book.last_price:,}" if book.last_price is not None else "-",
             change_text(book.last_price, base),
             f"{book.volume:,}",
@@ -83,17 +84,24 @@ def prices_table(simulation: MarketSimulation, rows: int = 16) -> Table:
 
 
 def book_table(simulation: MarketSimulation, code: str, levels: int = 5) -> Table:
-    """Five levels a side of one instrument (asks above, bids below)."""
+    """Five levels a side of one instrument (asks above, bids below); once the day's orders
+    are gone after the close, the closing price and the state of the market instead of an
+    empty book."""
     snapshot = simulation.exchange.orderbook(code, Venue.KRX, levels)
-    name = simulation.instruments[code].name[:8]
-    table = Table(title=f"{code} {name}", title_justify="left")
-    table.add_column("ask qty", justify="right", style="blue")
-    table.add_column("price", justify="right")
-    table.add_column("bid qty", justify="right", style="red")
+    name = short_name(simulation.instruments[code].name, 12)
+    table = compact_table(f"{code} {name}")
+    table.add_column("ask", justify="right", style="blue", no_wrap=True, min_width=5)
+    table.add_column("price", justify="right", no_wrap=True, min_width=7)
+    table.add_column("bid", justify="right", style="red", no_wrap=True, min_width=5)
     for level in reversed(snapshot.asks):
         table.add_row(f"{level.quantity:,}", f"{level.price:,}", "")
     for level in snapshot.bids:
         table.add_row("", f"{level.price:,}", f"{level.quantity:,}")
+    if not snapshot.asks and not snapshot.bids:
+        book = simulation.exchange.regular_book(code)
+        close = simulation.exchange.day_close.get(code, book.last_price)
+        table.add_row("", f"{close:,}" if close is not None else "-", "")
+        table.caption = "closed" if code in simulation.exchange.day_close else "no orders"
     if snapshot.expected_price is not None:
         table.caption = f"예상 {snapshot.expected_price:,} × {snapshot.expected_quantity:,}"
     return table
@@ -112,7 +120,7 @@ def live_view(
     header = Text.assemble(
         ("yeouido ", "bold"),
         f"simulated KRX {simulation.day}  ",
-        (f"{simulation.now:%H:%M:%S}", "bold green"),
+        (f"{simulation.now:%H:%M:%S} {SIMULATED_KST}", "bold green"),
         f"  {simulation.phase.label}  ",
         (f"▲{up}", "red"),
         " ",
@@ -123,29 +131,30 @@ def live_view(
     books = Table.grid(padding=(0, 2))
     books.add_row(*(book_table(simulation, code) for code in book_codes))
     events = Text("\n".join(log.vi_events) or "no VI yet", style="yellow")
+    events_title = Text(f"VI events, times {SIMULATED_KST}", style="bold")
     parts: list[RenderableType] = [header, prices_table(simulation), books]
     if strategy is not None and account is not None:
         parts.append(strategy_table(strategy, account))
-    parts += [Text("VI events", style="bold"), events]
+    parts += [events_title, events]
     return Group(*parts)
 
 
 def summary_table(simulation: MarketSimulation) -> Table:
     """The day of every instrument: open, high, low, close, change, volume."""
-    table = Table(title=f"summary of {simulation.day}", title_justify="left")
+    table = compact_table(f"summary of {simulation.day}")
     for column in ("code", "name", "open", "high", "low", "close", "chg", "volume"):
         table.add_column(
             column,
             justify="left" if column in ("code", "name") else "right",
-            no_wrap=True,
-            min_width=7 if column == "code" else None,
+            no_wrap=column != "name",
+            overflow="fold",
         )
     rows = []
     for code, instrument in simulation.instruments.items():
         book = simulation.exchange.regular_book(code)
         base = simulation.base_prices[code]
         close = simulation.exchange.day_close.get(code, book.last_price)
-        rows.append((code, instrument.name[:8], book, base, close))
+        rows.append((code, short_name(instrument.name, 16), book, base, close))
     rows.sort(key=lambda row: -((row[4] or row[3]) - row[3]) / row[3])
     for code, name, book, base, close in rows:
         table.add_row(
@@ -174,9 +183,10 @@ class AccountView:
 def strategy_table(strategy: GoldenCrossDemo, account: AccountView) -> Table:
     """The sample strategy's orders, fills, holdings and P&L (costs included)."""
     table = Table(
-        title="sample strategy on the paper broker: SMA(5)×SMA(20) on 1-minute bars",
+        title="sample strategy: SMA(5)×SMA(20) on 1m bars",
         title_justify="left",
         show_header=False,
+        min_width=44,
     )
     table.add_column(style="bold")
     table.add_column()

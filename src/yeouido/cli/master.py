@@ -10,17 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from yeouido.cli.output import console, print_json, reported_errors, won
+from yeouido.cli.output import compact_table, console, print_json, reported_errors, won
 from yeouido.model.errors import InvalidInput
 
 app = typer.Typer(
-    help="The instrument master: download every listing from KIS, list and show instruments.",
+    help="The instrument master: every listing, from KIS or built in.",
     no_args_is_help=True,
 )
 
-JsonOption = typer.Option(False, "--json", help="Print JSON.")
+JsonOption = typer.Option(False, "--json", help="Print JSON (see docs/json.md).")
 
 
 def _row(instrument: Any, price: int | None) -> dict[str, Any]:
@@ -46,9 +45,10 @@ def update_command(
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Download every KOSPI, KOSDAQ and KONEX listing, ETF and ETN from the KIS master files.
+    """Download the full instrument master from KIS.
 
-    The downloaded master is used from then on, over the built-in list.
+    Every KOSPI, KOSDAQ and KONEX listing, ETF and ETN, from the KIS master files; the
+    downloaded master is used from then on, over the built-in list.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -111,9 +111,14 @@ def list_command(
         if as_json:
             print_json(rows)
             return
-        table = Table(title=f"{total:,} instruments (showing {len(rows):,})", title_justify="left")
+        table = compact_table(f"{total:,} instruments (showing {len(rows):,})")
         for column in ("code", "name", "market", "kind", "reference"):
-            table.add_column(column, justify="right" if column == "reference" else "left")
+            table.add_column(
+                column,
+                justify="right" if column == "reference" else "left",
+                no_wrap=column != "name",
+                overflow="fold",
+            )
         for row in rows:
             table.add_row(
                 row["code"], row["name"], row["market"], row["kind"], won(row["reference_price"])

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import typer
 
-from yeouido.brokers.paper.back_office import PaperBackOffice, PaperOptions, check_account
-from yeouido.brokers.paper.broker import DEFAULT_SERVICE, account_root
-from yeouido.brokers.paper.service import require_loopback, serve
-from yeouido.cli.output import console, print_json, reported_errors
+from yeouido.cli.output import SIMULATED_KST, console, kst_clock, print_json, reported_errors
+from yeouido.cli.trading import PAPER_SERVICE
 
 app = typer.Typer(help="The paper market and account as a local service.", no_args_is_help=True)
 
@@ -28,11 +26,20 @@ def serve_command(
     market_data: Path | None = typer.Option(
         None, "--market-data", help="Directory of daily-bar CSVs: last closes become base prices."
     ),
-    reset: bool = typer.Option(False, "--reset", help="Start the account again with --cash."),
+    reset: bool = typer.Option(False, "--reset", help="Start the account afresh with --cash."),
 ) -> None:
-    """Run the simulated market and the paper account until Ctrl-C."""
+    """Run the simulated market and the paper account until Ctrl-C.
+
+    The account persists in the user data directory between runs, shared by every command
+    that uses the service; `yeouido paper reset` starts it afresh.
+    """
+    from yeouido.brokers.paper.back_office import PaperBackOffice, PaperOptions
+    from yeouido.brokers.paper.broker import account_root
+    from yeouido.brokers.paper.service import require_loopback, serve
+    from yeouido.cli.run import setup_logging
     from yeouido.net.listen import check_free
 
+    setup_logging(False)
     with reported_errors():
         require_loopback(host)
         check_free(host, port, what="paper service", option="--port")
@@ -45,7 +52,9 @@ def serve_command(
             office = PaperBackOffice(root, account, options)
             console.print(
                 f"paper market {office.market.day} (seed {seed}, ×{speed}) for account "
-                f"{account!r}; simulated time {office.market.now:%H:%M:%S}"
+                f"{account!r}; simulated time {kst_clock(office.market.now, simulated=True)}",
+                highlight=False,
+                soft_wrap=True,
             )
             await serve(office, host, port, lambda url: console.print(f"listening on {url}"))
 
@@ -55,8 +64,8 @@ def serve_command(
 
 @app.command("status")
 def status_command(
-    service: str = typer.Option(DEFAULT_SERVICE, "--service", help="Paper service URL."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    service: str = typer.Option(PAPER_SERVICE, "--service", help="Paper service URL."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (see docs/json.md)."),
 ) -> None:
     """Whether a paper service answers, and its simulated time."""
     from yeouido.brokers.paper.remote import ServiceConnection
@@ -76,17 +85,23 @@ def status_command(
         assert isinstance(data, dict)
         console.print(
             f"{service}: account {data['account']!r}, {data['day']} {data['now'][11:19]} "
-            f"({data['phase']}), ×{data['speed']}"
+            f"{SIMULATED_KST} ({data['phase']}), ×{data['speed']}",
+            highlight=False,
         )
 
 
 @app.command("reset")
 def reset_command(
     account: str = typer.Option("default", "--account", help="Paper account name."),
-    yes: bool = typer.Option(False, "--yes", help="Do not ask."),
+    yes: bool = typer.Option(False, "--yes", help="Delete without asking first."),
 ) -> None:
-    """Delete a paper account (ledger, orders and the CLI's journal); it starts again at the
-    next `paper serve`. Stop the service first."""
+    """Delete a paper account (ledger, orders and the CLI's journal).
+
+    It starts again at the next `paper serve`. Stop the service first.
+    """
+    from yeouido.brokers.paper.back_office import check_account
+    from yeouido.brokers.paper.broker import account_root
+
     with reported_errors():
         check_account(account)
         roots = [account_root(account, None, kind) for kind in ("paper", "paper-client")]

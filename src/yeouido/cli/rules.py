@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from yeouido.cli.output import console, print_json, reported_errors, won
-from yeouido.krx import (
-    Phase,
-    allowed_order_types,
-    default_master,
-    has_price_limits,
-    phases_at,
-    price_limits,
-    tick_size,
-)
-from yeouido.krx.order_rules import IMMEDIATE_ORDER_TYPES, IMMEDIATE_PHASES
-from yeouido.krx.sessions import PHASE_SESSION
 from yeouido.model import Instrument, InvalidInput, Venue, now_seoul
 from yeouido.model.time import SEOUL
+
+if TYPE_CHECKING:
+    from yeouido.krx import Phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +28,10 @@ class VenueNow:
 
 def venue_now(instrument: Instrument, venue: Venue, moment: datetime) -> VenueNow:
     """The phases open at ``moment`` and, per order session, the order types accepted."""
+    from yeouido.krx import allowed_order_types, phases_at
+    from yeouido.krx.order_rules import IMMEDIATE_ORDER_TYPES, IMMEDIATE_PHASES
+    from yeouido.krx.sessions import PHASE_SESSION
+
     phases = phases_at(moment, venue)
     sessions: dict[str, list[str]] = {}
     immediate: list[str] = []
@@ -53,6 +48,8 @@ def venue_now(instrument: Instrument, venue: Venue, moment: datetime) -> VenueNo
 
 def rules_data(code: str, base_price: int | None, moment: datetime) -> dict[str, Any]:
     """Everything ``yeouido rules`` shows, as plain data."""
+    from yeouido.krx import default_master, has_price_limits, price_limits, tick_size
+
     master = default_master()
     instrument = master.get(code)
     base = base_price if base_price is not None else master.reference_price(instrument.code)
@@ -93,6 +90,10 @@ def rules_data(code: str, base_price: int | None, moment: datetime) -> dict[str,
 
 def render_rules(data: dict[str, Any]) -> None:
     """Print the rules of one instrument as tables."""
+    from rich.table import Table
+
+    from yeouido.krx import Phase
+
     title = f"{data['code']} {data['name']}  ({data['market']} {data['kind']})"
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")

@@ -25,9 +25,15 @@ from typing import Any
 import typer
 
 from yeouido.cli.errors import DEBUG_HINT, debug_enabled, print_traceback, reported_errors
-from yeouido.cli.output import console, parse_clock, print_json
+from yeouido.cli.output import (
+    KoreaTimeFormatter,
+    console,
+    json_ready,
+    kst_clock,
+    parse_clock,
+    print_json,
+)
 from yeouido.model.errors import InvalidInput
-from yeouido.strategy.loader import parse_assignments
 
 EXIT_STRATEGY_FAILED = 1
 PAPER_URL_VARIABLE = "YEOUIDO_PAPER_URL"
@@ -35,6 +41,8 @@ PAPER_URL_VARIABLE = "YEOUIDO_PAPER_URL"
 
 def parse_param(text: str) -> tuple[str, Any]:
     """``NAME=VALUE`` with the value read as an int, else a float, else kept as text."""
+    from yeouido.strategy.loader import parse_assignments
+
     ((name, value),) = parse_assignments([text], "param").items()
     return name, value
 
@@ -111,16 +119,15 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-def _setup_logging(verbose: bool) -> None:
-    """The runtime's log (and the brokers') on stderr, secrets masked."""
+def setup_logging(verbose: bool) -> None:
+    """The runtime's log (and the brokers') on stderr in Korea time, labelled; secrets
+    masked."""
     from yeouido.net.secrets import install_log_masking
 
     logger = logging.getLogger("yeouido")
     if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
         handler = _StderrHandler()
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", datefmt="%H:%M:%S")
-        )
+        handler.setFormatter(KoreaTimeFormatter())
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     install_log_masking(logger)
@@ -179,16 +186,21 @@ def run(
     ),
     base_url: str | None = typer.Option(None, "--base-url", help="KIS REST base URL."),
     ws_url: str | None = typer.Option(None, "--ws-url", help="KIS websocket URL."),
-    verbose: bool = typer.Option(False, "--verbose", help="Log more."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    verbose: bool = typer.Option(False, "--verbose", help="Log debug messages too."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the summary as JSON (see docs/json.md)."
+    ),
 ) -> None:
-    """Run a strategy on the paper market or a broker until Ctrl-C, --duration or --until;
-    print its orders, fills and positions at the end."""
+    """Run a strategy live until Ctrl-C, --duration or --until.
+
+    The strategy runs on the paper market (in this process, or a `yeouido paper serve`) or a
+    broker; its orders, fills and positions are printed at the end.
+    """
     from yeouido.strategy.loader import load_strategy
     from yeouido.strategy.loader import parse_params as typed_params
     from yeouido.strategy.runtime import parse_until, run_live
 
-    _setup_logging(verbose)
+    setup_logging(verbose)
     with reported_errors(as_json, strategy_file):
         codes = parse_symbols(symbols)
         parse_params(params or [])  # NAME=VALUE first; typed by the strategy's defaults below
@@ -229,7 +241,7 @@ def run(
             warmup=warmup,
         )
     if as_json:
-        print_json(summary.to_dict())
+        print_json(summary_json(summary))
     else:
         _render(summary)
     if summary.failure is not None and debug_enabled():
@@ -238,25 +250,40 @@ def run(
         raise typer.Exit(EXIT_STRATEGY_FAILED)
 
 
+def summary_json(summary: Any) -> dict[str, Any]:
+    """The run's summary for ``--json``: its fields with the CLI's JSON types (average prices
+    as strings, times ISO-8601 with offset), ``messages`` as objects and ``ok``."""
+    data: dict[str, Any] = json_ready(summary)
+    data["messages"] = [
+        {"time": json_ready(moment), "message": text} for moment, text in summary.messages
+    ]
+    data["ok"] = summary.ok
+    return data
+
+
 def _render(summary: Any) -> None:
     from rich.markup import escape
 
     from yeouido.cli.trading import render_fills, render_orders, render_positions
 
-    ended = f" at {summary.ended:%H:%M:%S}" if summary.ended is not None else ""
+    simulated = summary.broker == "paper"
+    ended = (
+        f" at {kst_clock(summary.ended, simulated=simulated)}" if summary.ended is not None else ""
+    )
     console.print(
         f"[bold]{summary.strategy}[/] on {summary.broker} ({summary.mode}), "
         f"{', '.join(summary.symbols)} {summary.interval}: stopped ({summary.stop_reason})"
         f"{ended}; {summary.bars:,} bars, {summary.trades:,} trades, "
-        f"{summary.reconnects} reconnects"
+        f"{summary.reconnects} reconnects",
+        highlight=False,
     )
     if summary.error is not None:
         console.print(f"[bold red]strategy error[/] {escape(summary.error)}", highlight=False)
         if summary.failure is not None and not debug_enabled():
             console.print(DEBUG_HINT, style="dim", highlight=False)
-    render_orders(summary.orders)
-    render_fills(summary.fills)
-    render_positions(summary.positions)
+    render_orders(summary.orders, simulated)
+    render_fills(summary.fills, simulated)
+    render_positions(summary.positions, simulated)
     if summary.balance is not None:
         console.print(
             f"cash {summary.balance.cash:,}  D+2 {summary.balance.settlement_d2:,}  "

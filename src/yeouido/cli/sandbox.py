@@ -35,8 +35,11 @@ def kis_command(
     ),
     ping_interval: float = typer.Option(10.0, "--ping-interval", help="PINGPONG period (s)."),
 ) -> None:
-    """Serve KIS's REST API and websocket on loopback, backed by the simulated market, until
-    Ctrl-C or SIGTERM (its temporary files are removed either way)."""
+    """Serve KIS's REST API and websocket on loopback until Ctrl-C or SIGTERM.
+
+    The server is backed by the simulated market; without credentials it makes demo ones.
+    Its temporary files are removed however it stops.
+    """
     from yeouido.cli.signals import stop_signals
     from yeouido.sandbox.kis import (
         KisCredentials,

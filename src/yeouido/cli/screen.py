@@ -16,27 +16,33 @@ import contextlib
 import os
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
-from rich.live import Live
-from rich.table import Table
 from typer.core import TyperGroup
 
-from yeouido.brokers.base import AsyncBroker
-from yeouido.brokers.registry import connect_async
 from yeouido.cli.output import (
+    KST,
+    SIMULATED_KST,
+    compact_table,
     console,
     error_console,
+    kst,
+    kst_clock,
     print_json,
     print_json_line,
     reported_errors,
 )
 from yeouido.model import InvalidInput, YeouidoError
-from yeouido.screener.panel import BarPanel, load_csv_dir
-from yeouido.screener.store import SavedStrategy, StrategyStore
-from yeouido.screener.watch import HistoryNotice, Watch, WatchEvent
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+    from yeouido.brokers.base import AsyncBroker
+    from yeouido.screener.panel import BarPanel
+    from yeouido.screener.store import SavedStrategy
+    from yeouido.screener.watch import HistoryNotice, Watch, WatchEvent
 
 SUBCOMMANDS = ("save", "list", "show", "rm", "watch", "run")
 
@@ -100,6 +106,8 @@ def render_scan(frame: pd.DataFrame, title: str) -> None:
     shown = len(widths)
     while shown > len(BASE_SCAN_COLUMNS) and sum(widths[:shown]) + 3 * shown + 1 > console.width:
         shown -= 1
+    from rich.table import Table
+
     table = Table(title=f"{title}: {len(frame)} matches", title_justify="left")
     for index, column in enumerate(frame.columns[:shown]):
         label = f"{column} %" if units.get(column) == "%" else str(column)
@@ -142,7 +150,7 @@ def run_command(
     expression: str = typer.Argument(..., help="A condition, or the name of a saved strategy."),
     data: Path | None = DataOption,
     universe: str | None = typer.Option(None, "--universe", help="Codes, comma separated."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (see docs/json.md)."),
 ) -> None:
     """Scan: the instruments for which the condition holds on the last bar."""
     from yeouido.screener import scan
@@ -157,20 +165,28 @@ def run_command(
 
 @app.command("save")
 def save_command(
-    name: str,
-    expression: str,
+    name: str = typer.Argument(..., help="The strategy's name, e.g. 눌림목."),
+    expression: str = typer.Argument(..., help='The condition, e.g. "close > sma(close, 20)".'),
     universe: str | None = typer.Option(None, "--universe", help="Codes, comma separated."),
     replace: bool = typer.Option(False, "--replace", help="Overwrite a strategy of that name."),
 ) -> None:
     """Save a strategy (the expression is checked first)."""
+    from yeouido.screener.store import StrategyStore
+
     with reported_errors(), StrategyStore() as store:
         strategy = store.save(name, expression, _codes(universe), replace=replace)
     console.print(f"saved {strategy.name!r}: {strategy.expression}")
 
 
 @app.command("list")
-def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_command(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (see docs/json.md)."),
+) -> None:
     """Saved strategies."""
+    from rich.table import Table
+
+    from yeouido.screener.store import StrategyStore
+
     with reported_errors(as_json), StrategyStore() as store:
         strategies = store.list()
     if as_json:
@@ -178,7 +194,7 @@ def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.
         return
     table = Table(title=f"{len(strategies)} saved strategies", title_justify="left")
     for column in ("name", "expression", "universe"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for strategy in strategies:
         table.add_row(strategy.name, strategy.expression, _universe_text(strategy))
     console.print(table)
@@ -186,9 +202,12 @@ def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.
 
 @app.command("show")
 def show_command(
-    name: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+    name: str = typer.Argument(..., help="The saved strategy's name."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (see docs/json.md)."),
 ) -> None:
     """One saved strategy."""
+    from yeouido.screener.store import StrategyStore
+
     with reported_errors(as_json), StrategyStore() as store:
         strategy = store.get(name)
     if as_json:
@@ -197,13 +216,16 @@ def show_command(
         console.print(
             f"[bold]{strategy.name}[/]\n  {strategy.expression}\n"
             f"  universe: {_universe_text(strategy)}\n"
-            f"  updated {strategy.updated_at:%Y-%m-%d %H:%M} UTC"
+            f"  updated {kst(strategy.updated_at)}",
+            highlight=False,
         )
 
 
 @app.command("rm")
-def rm_command(name: str) -> None:
+def rm_command(name: str = typer.Argument(..., help="The saved strategy's name.")) -> None:
     """Delete a saved strategy."""
+    from yeouido.screener.store import StrategyStore
+
     with reported_errors(), StrategyStore() as store:
         store.delete(name)
     console.print(f"deleted {name!r}")
@@ -236,7 +258,12 @@ def watch_command(
     seconds: float | None = typer.Option(None, "--seconds", help="Stop after this long."),
     as_json: bool = typer.Option(False, "--json", help="One JSON line per event."),
 ) -> None:
-    """Watch saved strategies live: entries and exits as trades arrive (Ctrl-C to stop)."""
+    """Watch saved strategies live (Ctrl-C to stop).
+
+    Entries and exits are shown as the broker's trades arrive.
+    """
+    from yeouido.screener.store import StrategyStore
+
     with reported_errors(as_json):
         with StrategyStore() as store:
             strategies = [store.get(name) for name in names]
@@ -255,6 +282,8 @@ NO_HISTORY = (
 def _watch_history(data: Path | None) -> BarPanel | None:
     """The daily history to warm up on: ``--data``, ``$YEOUIDO_BARS_DIR`` or the bar store;
     ``None``, said on stderr, when there is none."""
+    from yeouido.screener.panel import load_csv_dir
+
     directory = _data_dir(data)
     if directory is not None:
         panel = load_csv_dir(directory)
@@ -301,6 +330,11 @@ async def _watch(
     seconds: float | None,
     as_json: bool,
 ) -> None:
+    from rich.live import Live
+
+    from yeouido.brokers.registry import connect_async
+    from yeouido.screener.watch import Watch
+
     options: dict[str, Any] = {}
     if broker_name == "paper":
         options["service"] = service or os.environ.get("YEOUIDO_PAPER_URL") or True
@@ -308,6 +342,7 @@ async def _watch(
     try:
         universe = await _listed_codes(broker, history)
         watch = Watch(history, live_day=_live_day(broker))
+        simulated = broker_name == "paper"
         for strategy in strategies:
             codes = [code for code in (strategy.universe or universe) if code in universe]
             watch.add(strategy.name, strategy.expression, codes)
@@ -322,10 +357,12 @@ async def _watch(
         if as_json:
             await _sleep_until(deadline)
             return
-        with Live(_watch_table(watch, recent), console=console, refresh_per_second=4) as screen:
+        with Live(
+            _watch_table(watch, recent, simulated), console=console, refresh_per_second=4
+        ) as screen:
             while deadline is None or asyncio.get_running_loop().time() < deadline:
                 await asyncio.sleep(0.25)
-                screen.update(_watch_table(watch, recent))
+                screen.update(_watch_table(watch, recent, simulated))
     finally:
         await broker.close()
 
@@ -350,15 +387,16 @@ async def _listed_codes(broker: AsyncBroker, history: BarPanel | None) -> list[s
     return listed
 
 
-def _watch_table(watch: Watch, recent: deque[WatchEvent]) -> Table:
-    table = Table(title="screen watch: entries and exits", title_justify="left")
+def _watch_table(watch: Watch, recent: deque[WatchEvent], simulated: bool = False) -> Table:
+    label = SIMULATED_KST if simulated else KST
+    table = compact_table(f"screen watch: entries and exits, times {label}")
     for column in ("time", "strategy", "code", "event", "values"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("time", "code"), overflow="fold")
     for event in reversed(recent):
         values = ", ".join(f"{key}={value:,.2f}" for key, value in list(event.values.items())[:3])
         style = "red" if event.kind == "entered" else "blue"
         table.add_row(
-            f"{event.time:%H:%M:%S}",
+            kst_clock(event.time)[:8],
             event.strategy,
             event.code,
             f"[{style}]{event.kind}[/]",

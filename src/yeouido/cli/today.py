@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
-from yeouido.cli.output import console, reported_errors, won
+from yeouido.cli.output import compact_table, console, reported_errors, short_name, won
 from yeouido.cli.rules import parse_moment, rules_data
-from yeouido.krx import DaySchedule, is_trading_day, next_trading_day, schedule
 from yeouido.model import Venue
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from yeouido.krx import DaySchedule
 
 SHORT_TYPES = {
     "limit": "L",
@@ -35,6 +38,8 @@ DEMO_CODES = ("005930", "000660", "247540", "069500", "122630", "114800", "Q5200
 
 def schedule_table(day_schedule: DaySchedule, moment: datetime) -> Table:
     """One venue's phases, the current one highlighted."""
+    from rich.table import Table
+
     table = Table(title=f"{day_schedule.venue.value} {day_schedule.day}", title_justify="left")
     table.add_column("from")
     table.add_column("to")
@@ -55,7 +60,13 @@ def schedule_table(day_schedule: DaySchedule, moment: datetime) -> Table:
 def today(
     at: str | None = typer.Option(None, "--at", help="Pretend it is this moment (ISO, KST)."),
 ) -> None:
-    """Today's sessions on KRX and NXT and the rules of a few listings right now."""
+    """Today's KRX and NXT sessions and the rules right now.
+
+    The rules (base price, tick, price limits, order types allowed) are those of a few real
+    listings.
+    """
+    from yeouido.krx import is_trading_day, next_trading_day, schedule
+
     with reported_errors():
         moment = parse_moment(at)
         day = moment.date()
@@ -65,17 +76,19 @@ def today(
         console.print(f"[bold]yeouido[/] — KRX rules at {moment:%Y-%m-%d %H:%M:%S} KST\n")
         console.print(schedule_table(schedule(day, Venue.KRX), moment))
         console.print(schedule_table(schedule(day, Venue.NXT), moment))
-        listings = Table(title="listings now", title_justify="left")
-        for column in ("code", "name", "KRX now", "NXT now"):
+        listings = compact_table("listings now")
+        listings.add_column("code", no_wrap=True)
+        listings.add_column("name", no_wrap=True)
+        for column in ("KRX now", "NXT now"):
             listings.add_column(column)
         for column in ("base", "tick", "하한가", "상한가"):
-            listings.add_column(column, justify="right")
+            listings.add_column(column, justify="right", no_wrap=True)
         for code in DEMO_CODES:
             data = rules_data(code, None, moment)
             per_venue = {item["venue"]: item for item in data["venues"]}
             listings.add_row(
                 data["code"],
-                data["name"],
+                short_name(data["name"], 14),
                 _types(per_venue.get("KRX")),
                 _types(per_venue.get("NXT")) if "NXT" in per_venue else "-",
                 won(data["base_price"]),

@@ -16,26 +16,47 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from rich.table import Table
 from typer.core import TyperCommand
 
-from yeouido.brokers.paper.broker import DEFAULT_SERVICE
-from yeouido.brokers.paper.wire import encode
-from yeouido.brokers.sync import Broker, connect
-from yeouido.cli.output import console, print_json, reported_errors, won
-from yeouido.model import Fill, InvalidQuantity, Order, OrderBook, Position, Quote
+from yeouido.cli.output import (
+    KST,
+    SIMULATED_KST,
+    compact_table,
+    console,
+    kst,
+    print_json,
+    reported_errors,
+    won,
+)
+from yeouido.model import InvalidQuantity
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from yeouido.brokers.sync import Broker
+    from yeouido.model import Fill, Order, OrderBook, Position, Quote
 
 T = TypeVar("T")
-TYPE_HELP = "limit, market, conditional_limit, best_opposite, best_same_side, midpoint, stop_limit."
-SESSION_HELP = "regular, pre_open_close, after_hours_close, after_hours_single."
+TYPE_HELP = (
+    "Order type: limit, market, conditional_limit, best_opposite, best_same_side, midpoint or "
+    "stop_limit."
+)
+SESSION_HELP = "Order session: regular, pre_open_close, after_hours_close or after_hours_single."
+PAPER_SERVICE = "http://127.0.0.1:8765"
+"""Where ``yeouido paper serve`` listens by default (the paper broker's ``DEFAULT_SERVICE``,
+repeated here so that the CLI starts without importing the broker)."""
 
-BrokerOption = typer.Option("paper", "--broker", help="Broker name (paper, …).")
-JsonOption = typer.Option(False, "--json", help="Print JSON.")
+BrokerOption = typer.Option("paper", "--broker", help="Broker name: paper or kis.")
+JsonOption = typer.Option(False, "--json", help="Print JSON (see docs/json.md).")
 ServiceOption = typer.Option(
-    None, "--service", help=f"Paper service URL (default {DEFAULT_SERVICE} or $YEOUIDO_PAPER_URL)."
+    None, "--service", help=f"Paper service URL (default {PAPER_SERVICE} or $YEOUIDO_PAPER_URL)."
+)
+CodeArgument = typer.Argument(..., metavar="CODE", help="Instrument code, e.g. 005930.")
+OrderIdArgument = typer.Argument(
+    ..., metavar="ORDER_ID", help="The order's id, as `yeouido orders` shows it."
 )
 EnvOption = typer.Option(
     None,
@@ -52,6 +73,8 @@ def broker_session(
     """Connect for one command; errors become a clear message and exit code 2. KIS uses
     ``env`` (else ``$YEOUIDO_KIS_ENV``, else mock); its warnings (the real-money notice)
     go to stderr."""
+    from yeouido.brokers.sync import connect
+
     with reported_errors(as_json):
         options: dict[str, Any] = {}
         if name == "paper":
@@ -95,15 +118,15 @@ def _run(
     service: str | None,
     as_json: bool,
     action: Callable[[Broker], T],
-    render: Callable[[T], None],
+    render: Callable[[T, bool], None],
     env: str | None = None,
 ) -> None:
     with broker_session(name, service, as_json, env) as broker, reported_errors(as_json):
         result = action(broker)
     if as_json:
-        print_json(encode(result))
+        print_json(result)
     else:
-        render(result)
+        render(result, name == "paper")
 
 
 def _price(text: str | None) -> int | Decimal | None:
@@ -113,11 +136,23 @@ def _price(text: str | None) -> int | Decimal | None:
 
 
 # -- renderers --------------------------------------------------------------------------
-def render_quote(quote: Quote) -> None:
-    """One line per field."""
-    table = Table(
-        title=f"{quote.code} at {quote.time:%H:%M:%S}", show_header=False, title_justify="left"
-    )
+# Each renderer takes ``simulated``: the paper market's clock is simulated, and its times are
+# labelled ``KST (sim)``. At 80 columns no order id, date or number is ever cut: order ids,
+# codes and numbers never wrap; the less important text columns (type, status) fold.
+
+
+def _label(simulated: bool) -> str:
+    return SIMULATED_KST if simulated else KST
+
+
+def render_quote(quote: Quote, simulated: bool = False) -> None:
+    """One line per field; the title gives the quote's time."""
+    from rich.table import Table
+
+    console.print(f"{quote.code} at {kst(quote.time, simulated=simulated)}", highlight=False)
+    table = Table(show_header=False)
+    table.add_column()
+    table.add_column(justify="right", no_wrap=True)
     for label, value in (
         ("last", quote.last),
         ("bid", quote.bid),
@@ -131,56 +166,77 @@ def render_quote(quote: Quote) -> None:
     console.print(table)
 
 
-def render_book(book: OrderBook) -> None:
+def render_book(book: OrderBook, simulated: bool = False) -> None:
     """Asks above, bids below."""
-    table = Table(title=f"{book.code} at {book.time:%H:%M:%S}", title_justify="left")
-    table.add_column("ask qty", justify="right", style="blue")
-    table.add_column("price", justify="right")
-    table.add_column("bid qty", justify="right", style="red")
+    from rich.table import Table
+
+    console.print(f"{book.code} at {kst(book.time, simulated=simulated)}", highlight=False)
+    table = Table()
+    table.add_column("ask qty", justify="right", style="blue", no_wrap=True)
+    table.add_column("price", justify="right", no_wrap=True)
+    table.add_column("bid qty", justify="right", style="red", no_wrap=True)
     for level in reversed(book.asks):
         table.add_row(f"{level.quantity:,}", won(level.price), "")
     for level in book.bids:
         table.add_row("", won(level.price), f"{level.quantity:,}")
     if book.expected_price is not None:
-        table.caption = f"expected {won(book.expected_price)} × {book.expected_quantity}"
+        table.caption = f"expected {won(book.expected_price)} × {book.expected_quantity:,}"
     console.print(table)
 
 
-def render_orders(orders: list[Order]) -> None:
-    """Orders as a table."""
-    table = Table(title=f"{len(orders)} orders", title_justify="left")
-    for column in ("id", "code", "side", "type", "qty", "price", "filled", "status"):
-        table.add_column(
-            column, justify="right" if column in ("qty", "price", "filled") else "left"
-        )
+def orders_table(orders: list[Order]) -> Table:
+    """Orders as a table that fits 80 columns with whole order ids."""
+    table = compact_table(f"{len(orders)} orders")
+    table.add_column("id", no_wrap=True)
+    table.add_column("code", no_wrap=True)
+    table.add_column("side", no_wrap=True)
+    table.add_column("type", overflow="fold")
+    table.add_column("qty", justify="right", no_wrap=True)
+    table.add_column("price", justify="right", no_wrap=True)
+    table.add_column("filled", justify="right", no_wrap=True)
+    table.add_column("status", overflow="fold")
     for order in orders:
         request = order.request
         table.add_row(
             order.order_id,
             order.code,
             order.side.value,
-            request.order_type.value,
+            request.order_type.value.replace("_", " "),
             f"{order.quantity:,}",
             won(request.price),
             f"{order.filled_quantity:,}",
-            order.status.value,
+            order.status.value.replace("_", " "),
         )
-    console.print(table)
+    return table
 
 
-def render_order(order: Order) -> None:
+def render_orders(orders: list[Order], simulated: bool = False) -> None:
+    """Orders as a table."""
+    console.print(orders_table(orders))
+
+
+def render_order(order: Order, simulated: bool = False) -> None:
     """One order."""
-    render_orders([order])
+    render_orders([order], simulated)
 
 
-def render_fills(fills: list[Fill]) -> None:
-    """Fills as a table."""
-    table = Table(title=f"{len(fills)} fills", title_justify="left")
-    for column in ("time", "order", "code", "side", "qty", "price", "commission", "tax"):
-        table.add_column(column)
+def fills_table(fills: list[Fill], simulated: bool = False) -> Table:
+    """Fills as a table: the time of day when all fills share a day (the title gives it),
+    else the date above the time; whole order ids and numbers."""
+    days = sorted({kst(fill.time)[:10] for fill in fills})
+    label = _label(simulated)
+    title = f"{len(fills)} fills" + (f" on {days[0]}" if len(days) == 1 else "")
+    table = compact_table(f"{title}, times {label}")
+    table.add_column("time", no_wrap=True)
+    table.add_column("order", no_wrap=True)
+    table.add_column("code", no_wrap=True)
+    table.add_column("side", no_wrap=True)
+    for column in ("qty", "price", "comm.", "tax"):
+        table.add_column(column, justify="right", no_wrap=True)
     for fill in fills:
+        stamp = kst(fill.time)
         table.add_row(
-            f"{fill.time:%m-%d %H:%M:%S}",
+            stamp[11:19] if len(days) == 1 else f"{stamp[:10]}\n{stamp[11:19]}",
             fill.order_id,
             fill.code,
             fill.side.value,
@@ -189,14 +245,19 @@ def render_fills(fills: list[Fill]) -> None:
             won(fill.commission),
             won(fill.tax),
         )
-    console.print(table)
+    return table
 
 
-def render_positions(positions: list[Position]) -> None:
+def render_fills(fills: list[Fill], simulated: bool = False) -> None:
+    """Fills as a table."""
+    console.print(fills_table(fills, simulated))
+
+
+def positions_table(positions: list[Position]) -> Table:
     """Holdings with P&L."""
-    table = Table(title="positions", title_justify="left")
+    table = compact_table("positions (KRW)")
     for column in ("code", "qty", "avg price", "last", "value", "unrealized", "realized"):
-        table.add_column(column, justify="left" if column == "code" else "right")
+        table.add_column(column, justify="left" if column == "code" else "right", no_wrap=True)
     for position in positions:
         value = position.market_value
         pnl = position.unrealized_pnl
@@ -209,12 +270,21 @@ def render_positions(positions: list[Position]) -> None:
             won(None if pnl is None else int(pnl)),
             won(position.realized_pnl),
         )
-    console.print(table)
+    return table
 
 
-def render_balance(balance: Any) -> None:
+def render_positions(positions: list[Position], simulated: bool = False) -> None:
+    """Holdings with P&L."""
+    console.print(positions_table(positions))
+
+
+def render_balance(balance: Any, simulated: bool = False) -> None:
     """Cash."""
-    table = Table(title="balance", show_header=False, title_justify="left")
+    from rich.table import Table
+
+    table = Table(title="balance (KRW)", show_header=False, title_justify="left")
+    table.add_column()
+    table.add_column(justify="right", no_wrap=True)
     for label, value in (
         ("cash (예수금)", balance.cash),
         ("D+1", balance.settlement_d1),
@@ -227,7 +297,7 @@ def render_balance(balance: Any) -> None:
 
 # -- commands ---------------------------------------------------------------------------
 def quote(
-    code: str,
+    code: str = CodeArgument,
     broker: str = BrokerOption,
     service: str | None = ServiceOption,
     as_json: bool = JsonOption,
@@ -238,33 +308,35 @@ def quote(
 
 
 def book(
-    code: str,
+    code: str = CodeArgument,
     broker: str = BrokerOption,
     service: str | None = ServiceOption,
     as_json: bool = JsonOption,
     env: str | None = EnvOption,
 ) -> None:
-    """Ten levels a side."""
+    """The order book: ten levels a side."""
     _run(broker, service, as_json, lambda b: b.orderbook(code), render_book, env)
 
 
 def _order_command(side: str) -> Callable[..., None]:
     def command(
-        code: str,
-        quantity: int,
-        price: str | None = typer.Option(None, "--price", help="Limit price (KRW)."),
+        code: str = CodeArgument,
+        quantity: int = typer.Argument(..., metavar="QUANTITY", help="Number of shares."),
+        price: str | None = typer.Option(
+            None, "--price", help="Limit price (KRW, or points for derivatives)."
+        ),
         order_type: str | None = typer.Option(
             None,
             "--type",
             help=TYPE_HELP + " Default: limit with --price, market without.",
         ),
-        tif: str = typer.Option("day", "--tif", help="day, ioc or fok."),
+        tif: str = typer.Option("day", "--tif", help="Time in force: day, ioc or fok."),
         session: str = typer.Option(
             "regular",
             "--session",
             help=SESSION_HELP,
         ),
-        venue: str = typer.Option("KRX", "--venue", help="KRX, NXT or SOR."),
+        venue: str = typer.Option("KRX", "--venue", help="Venue: KRX, NXT or SOR."),
         stop_price: str | None = typer.Option(
             None, "--stop-price", help="Stop price of a stop-limit order."
         ),
@@ -284,8 +356,8 @@ def _order_command(side: str) -> Callable[..., None]:
         _run(broker, service, as_json, act, render_order, env)
 
     command.__doc__ = (
-        f"{side.capitalize()} QUANTITY of CODE (a limit order at --price; without a price, "
-        "a market order)."
+        f"{side.capitalize()} QUANTITY shares of CODE.\n\nA limit order at --price; without a "
+        "price, a market order."
     )
     command.__name__ = side
     return command
@@ -323,7 +395,7 @@ def _check_quantity(quantity: int | None, as_json: bool) -> None:
 
 
 def modify(
-    order_id: str,
+    order_id: str = OrderIdArgument,
     quantity: int | None = typer.Option(None, "--quantity", help="New open quantity."),
     price: str | None = typer.Option(None, "--price", help="New price."),
     broker: str = BrokerOption,
@@ -344,7 +416,7 @@ def modify(
 
 
 def cancel(
-    order_id: str,
+    order_id: str = OrderIdArgument,
     broker: str = BrokerOption,
     service: str | None = ServiceOption,
     as_json: bool = JsonOption,
@@ -371,7 +443,7 @@ def fills(
     as_json: bool = JsonOption,
     env: str | None = EnvOption,
 ) -> None:
-    """Executions."""
+    """Executions, with commission and tax."""
     _run(broker, service, as_json, lambda b: b.fills(), render_fills, env)
 
 

@@ -104,7 +104,8 @@ class ReconciliationReport:
         )
 
     def __str__(self) -> str:
-        head = f"reconciliation with {self.broker} at {self.time.isoformat(timespec='seconds')}"
+        moment = self.time.astimezone(SEOUL)
+        head = f"reconciliation with {self.broker} at {moment:%Y-%m-%d %H:%M:%S} KST"
         if self.is_clean:
             return f"{head}: no differences ({self.fills_already_known} fills already known)"
         lines = [f"{head}:"]

@@ -7,11 +7,12 @@ only where the order manager lives differs (in the broker, or in each client of 
 
 from __future__ import annotations
 
+import logging
 import shutil
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from yeouido.brokers.base import BuyingPower, MarketCallback
@@ -27,6 +28,7 @@ from yeouido.model.enums import Venue
 from yeouido.model.errors import InvalidInput
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.market_data import Bar, OrderBook, Quote, Trade
+from yeouido.model.time import SEOUL
 
 ACCOUNT_CHARACTERS = "letters, digits, - and _"
 
@@ -76,6 +78,31 @@ class PaperOptions:
         )
 
 
+logger = logging.getLogger(__name__)
+
+
+def account_notice(
+    account: str, ledger: PaperLedger, *, reopened: bool, now: datetime | None = None
+) -> str:
+    """What a person should know on opening a paper account: it persists across runs (and is
+    shared with ``yeouido paper serve``), how old it is and what it holds."""
+    created = ledger.created_at.astimezone(SEOUL)
+    stamp = f"{created:%Y-%m-%d %H:%M} KST"
+    if not reopened:
+        return (
+            f"new paper account {account!r} created {stamp} in {ledger.path.parent}; "
+            "it persists across runs (`yeouido paper reset` starts afresh)"
+        )
+    days = ((now or datetime.now(UTC)) - created).days
+    age = "less than a day ago" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
+    held = len(ledger.positions())
+    positions = "1 position" if held == 1 else f"{held} positions"
+    return (
+        f"paper account {account!r} (created {stamp}, {age}, {positions}) — "
+        "`yeouido paper reset` starts afresh"
+    )
+
+
 class PaperBackOffice:
     """One paper account on one simulated market, stored under ``root``."""
 
@@ -93,9 +120,13 @@ class PaperBackOffice:
         if options.reset and root.exists():
             shutil.rmtree(root)
         root.mkdir(parents=True, exist_ok=True)
+        existed = (root / "ledger.sqlite").exists()
         self.ledger = PaperLedger(
             root / "ledger.sqlite", initial_cash=options.cash, cost_model=self.cost_model
         )
+        self.notice = account_notice(account, self.ledger, reopened=existed)
+        """One line on the account: new, or reopened with its age and positions."""
+        logger.info("%s", self.notice)
         self.market = PaperMarket(
             codes=options.codes,
             data_dir=options.market_data,

@@ -296,6 +296,13 @@ class PaperLedger:
         """The commission and fee rates in use."""
         return self._costs
 
+    @property
+    def created_at(self) -> datetime:
+        """When the ledger file was created (aware, UTC)."""
+        with self._read() as connection:
+            row = connection.execute("SELECT value FROM meta WHERE key = 'created_at'").fetchone()
+        return datetime.fromisoformat(row[0])
+
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
