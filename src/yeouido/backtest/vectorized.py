@@ -34,14 +34,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from yeouido.backtest.context import backtest_instrument
-from yeouido.backtest.engine import assemble_result, interval_minutes, seoul_times
+from yeouido.backtest.engine import interval_minutes
 from yeouido.backtest.fills import FillModel
 from yeouido.backtest.metrics import (
     DAY_NS,
     SEOUL_OFFSET_NS,
     seoul_midnights,
 )
-from yeouido.backtest.result import ORDER_COLUMNS, Result
+from yeouido.backtest.result import ORDER_COLUMNS, Result, assemble_result, seoul_times
 from yeouido.krx.costs import (
     CostModel,
     affordable_quantity,
