@@ -9,7 +9,8 @@ Runs unchanged everywhere::
         --param fast=3 --param slow=10
 
 It is a :class:`~yeouido.strategy.SignalStrategy`: ``on_bar`` decides with streaming moving
-averages, ``signals`` gives the same decisions as arrays for the vectorized mode and sweeps.
+averages, ``signals`` gives the same decisions as arrays for the vectorized mode and sweeps,
+with the batch indicators of ``self.ta`` (:mod:`yeouido.ta`, memoized in sweeps).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 
 from yeouido.strategy import SeriesBars, SignalStrategy
-from yeouido.ta import crossover, sma
 
 
 class GoldenCross(SignalStrategy):
@@ -45,5 +45,8 @@ class GoldenCross(SignalStrategy):
             self.exit(ctx, code)
 
     def signals(self, bars: SeriesBars):
-        cross = crossover(sma(bars.close, self.params.fast), sma(bars.close, self.params.slow))
+        ta = self.ta  # yeouido.ta; memoized across the combinations of a sweep
+        cross = ta.crossover(
+            ta.sma(bars.close, self.params.fast), ta.sma(bars.close, self.params.slow)
+        )
         return cross == 1, cross == -1

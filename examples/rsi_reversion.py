@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 
 from yeouido.strategy import SeriesBars, SignalStrategy
-from yeouido.ta import rsi, threshold_cross
 
 
 class RsiReversion(SignalStrategy):
@@ -39,8 +38,9 @@ class RsiReversion(SignalStrategy):
             self.exit(ctx, code)
 
     def signals(self, bars: SeriesBars):
-        line = rsi(bars.close, self.params.period)
+        ta = self.ta  # yeouido.ta; memoized across the combinations of a sweep
+        line = ta.rsi(bars.close, self.params.period)
         return (
-            threshold_cross(line, self.params.lower) == 1,
-            threshold_cross(line, self.params.upper) == 1,
+            ta.threshold_cross(line, self.params.lower) == 1,
+            ta.threshold_cross(line, self.params.upper) == 1,
         )

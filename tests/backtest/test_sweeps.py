@@ -10,6 +10,7 @@ import math
 import shutil
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,13 @@ import pytest
 from yeouido import ta
 from yeouido.backtest import sweeps
 from yeouido.backtest.data import load_bars
+from yeouido.backtest.indicator_cache import IndicatorCache
 from yeouido.backtest.metrics import compute_stats
 from yeouido.backtest.result import FILL_COLUMNS, TRADE_COLUMNS, Result
 from yeouido.backtest.runner import run_backtest
-from yeouido.backtest.sweeps import STAT_COLUMNS, SweepResult, curve_stats, sweep
-from yeouido.backtest.vectorized import SUMMARY_FIELDS, build_grid
+from yeouido.backtest.sweeps import STAT_COLUMNS, SweepResult, curve_stats, strategy_ref, sweep
+from yeouido.backtest.sweeps import prepared as prepared_module
+from yeouido.backtest.vectorized import SUMMARY_FIELDS, build_grid, series_bars
 from yeouido.model.errors import InvalidInput, NotSupported
 from yeouido.model.time import SEOUL
 from yeouido.strategy import SeriesBars, SignalStrategy, Strategy, load_strategy
@@ -53,16 +56,27 @@ class CheckedCross(GoldenCross):  # type: ignore[misc, valid-type]
 
 
 class InPlaceCross(SignalStrategy):
-    """Writes into its moving averages (which the sweep's indicator cache hands out
+    """Writes into its moving averages (which the sweep's memoized ``self.ta`` hands out
     read-only): the sweep must still give run_backtest's numbers."""
 
     params = {"fast": 5, "slow": 20}
 
     def signals(self, bars: SeriesBars) -> tuple[Any, Any]:
-        fast = sma(bars.close, self.params.fast)
-        slow = sma(bars.close, self.params.slow)
+        fast = self.ta.sma(bars.close, self.params.fast)
+        slow = self.ta.sma(bars.close, self.params.slow)
         fast[np.isnan(slow)] = np.nan
-        cross = crossover(fast, slow)
+        cross = self.ta.crossover(fast, slow)
+        return cross == 1, cross == -1
+
+
+class ImportedCross(SignalStrategy):
+    """Calls the functions it imported from yeouido.ta (not ``self.ta``): not memoized,
+    the same numbers."""
+
+    params = {"fast": 5, "slow": 20}
+
+    def signals(self, bars: SeriesBars) -> tuple[Any, Any]:
+        cross = crossover(sma(bars.close, self.params.fast), sma(bars.close, self.params.slow))
         return cross == 1, cross == -1
 
 
@@ -277,7 +291,7 @@ def test_curve_stats_equal_compute_stats(krx_daily_dir: Path) -> None:
     summary = np.zeros((len(curves), len(SUMMARY_FIELDS)), dtype=np.int64)
     summary[:, 1] = [steps // 2, 0, steps, 7]
     summary[:, 2:8] = [[4, 1, 900, 300, 77, 55], [0] * 6, [3, 0, 0, 10, 1, 2], [1, 1, 5, 0, 0, 0]]
-    shape = sweeps._CurveShape.of(grid)
+    shape = sweeps.CurveShape.of(grid)
     rows = curve_stats(curves, summary, shape, CASH)
     index = pd.DatetimeIndex(grid.stamps, dtype="datetime64[ns, UTC]").tz_convert(SEOUL)
     index = index + pd.Timedelta(hours=15, minutes=30)
@@ -317,7 +331,7 @@ def test_curve_stats_of_minute_curves_use_the_last_step_of_each_day() -> None:
     generator = np.random.default_rng(3)
     curves = CASH + np.cumsum(generator.integers(-50_000, 50_001, (3, grid.steps)), axis=1)
     summary = np.zeros((3, len(SUMMARY_FIELDS)), dtype=np.int64)
-    rows = curve_stats(curves, summary, sweeps._CurveShape.of(grid), CASH)
+    rows = curve_stats(curves, summary, sweeps.CurveShape.of(grid), CASH)
     index = pd.DatetimeIndex(grid.stamps, dtype="datetime64[ns, UTC]").tz_convert(SEOUL)
     empty_trades = pd.DataFrame({name: [] for name in TRADE_COLUMNS})
     empty_fills = pd.DataFrame({name: [] for name in FILL_COLUMNS})
@@ -379,7 +393,7 @@ def test_file_strategies_run_in_worker_processes(
 def test_strategy_reference_reloads_a_file_strategy_elsewhere() -> None:
     reference, strategy = sweeps.StrategyRef.of(str(EXAMPLE))
     assert reference.file == str(EXAMPLE)
-    sweeps._LOADED.clear()
+    strategy_ref.LOADED.clear()
     saved = sys.modules.pop(reference.module)
     try:
         loaded = reference.load()
@@ -510,8 +524,72 @@ def test_strategy_writing_into_cached_indicators_still_matches(krx_daily_dir: Pa
         mode="vectorized",
     )
     assert_row_is(result.table.iloc[3], single)
-    # the strategy's module (this one) has its own functions back
+
+
+def test_strategies_calling_imported_indicators_run_unmemoized(krx_daily_dir: Path) -> None:
+    grid = {"fast": [5, 10], "slow": [20, 30]}
+    imported = sweep(
+        ImportedCross, grid, data=str(krx_daily_dir), symbols=TWO, cash=CASH, processes=1
+    )
+    assert imported.table.error.isna().all()
+    single = run_backtest(
+        ImportedCross,
+        data=str(krx_daily_dir),
+        symbols=TWO,
+        cash=CASH,
+        params={"fast": 5, "slow": 30},
+        mode="vectorized",
+    )
+    assert_row_is(imported.table.iloc[1], single)
+    # nothing is swapped in the strategy's module (this one)
     assert globals()["sma"] is ta.sma and globals()["crossover"] is ta.crossover
+    assert (imported.table.trades > 0).all()
+
+
+def test_memoized_indicators_remember_results_on_the_bars_arrays(krx_daily_dir: Path) -> None:
+    frames = load_bars(str(krx_daily_dir), TWO, None, None)
+    bars = {code: series_bars(code, frame) for code, frame in frames.items()}
+    cache = IndicatorCache(bars.values())
+    memo = cache.namespace
+    close = bars[TWO[0]].close
+    first = memo.sma(close, 20)
+    assert memo.sma(close, 20) is first and memo.sma(close, timeperiod=20) is not first
+    assert memo.sma(close, 5) is not first
+    assert not first.flags.writeable
+    np.testing.assert_array_equal(first, ta.sma(close, 20))
+    assert memo.crossover(first, memo.sma(close, 5)) is memo.crossover(first, memo.sma(close, 5))
+    fresh = close.copy()  # not one of the bars' arrays: computed each time, writable
+    assert memo.sma(fresh, 20) is not memo.sma(fresh, 20)
+    assert memo.sma(fresh, 20).flags.writeable
+    _, middle, _ = memo.bbands(close, 20)
+    assert memo.bbands(close, 20)[1] is middle
+    assert memo.overlap.sma(close, 20) is memo.overlap.sma(close, 20)
+    assert memo.streaming.RSI is ta.streaming.RSI and memo.TALIB_FUNCTIONS is ta.TALIB_FUNCTIONS
+    assert memo.sma.__wrapped__ is ta.sma and "sma" in dir(memo)
+    strategy = InPlaceCross()
+    assert strategy.ta is ta
+    cache.attach(strategy)
+    assert strategy.ta is memo
+    cache.disable()
+    assert memo.sma(close, 20) is not memo.sma(close, 20)  # off: computed every time
+    cache.attach(strategy)
+    assert strategy.ta is ta
+
+
+def test_concurrent_sweeps_give_the_same_tables(krx_daily_dir: Path) -> None:
+    grid = {"fast": [3, 5, 10], "slow": [20, 60]}
+
+    def run(strategy: Any) -> SweepResult:
+        return sweep(strategy, grid, data=str(krx_daily_dir), symbols=THREE, cash=CASH, processes=1)
+
+    alone = [run(GoldenCross), run(InPlaceCross)]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(run, [GoldenCross, InPlaceCross, GoldenCross, InPlaceCross]))
+    for position, result in enumerate(together):
+        pd.testing.assert_frame_equal(result.table, alone[position % 2].table)
+    prepared = next(iter(prepared_module.PREPARED.values()))
+    for series in prepared.series().values():
+        assert not series.close.flags.writeable and not series.time.flags.writeable
 
 
 def test_auto_mode_runs_other_strategies_event_driven(krx_daily_dir: Path) -> None:

@@ -13,12 +13,18 @@ market buy reserves (:meth:`~yeouido.strategy.Context.buy_reserve_price`: that c
 backtest, the upper limit at the paper broker) fits, commission and fees included; ``weight``
 is :attr:`SignalStrategy.weight` or ``1 / len(symbols)``. An exit sells the whole position.
 Both are market orders.
+
+Indicators in :meth:`SignalStrategy.signals` come from :attr:`SignalStrategy.ta`
+(``self.ta.sma(bars.close, 20)``): plain :mod:`yeouido.ta` in a backtest, the same functions
+memoized across parameter combinations in a sweep (see :mod:`yeouido.backtest.indicator_cache`).
+Calling the functions imported from :mod:`yeouido.ta` directly gives the same numbers, only
+computed again for every combination of a sweep.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -55,10 +61,28 @@ class SignalStrategy(Strategy):
     weight: ClassVar[float | None] = None
     """The fraction of equity one entry may use; ``None``: ``1 / len(symbols)``."""
 
+    _indicators: Any = None
+
+    @property
+    def ta(self) -> Any:
+        """The indicator functions for :meth:`signals`: :mod:`yeouido.ta`, or in a parameter
+        sweep a namespace with the same names whose functions remember their results across
+        the combinations (those results are read-only arrays). Set by the sweep; setting
+        ``None`` restores plain :mod:`yeouido.ta`."""
+        if self._indicators is None:
+            import yeouido.ta
+
+            return yeouido.ta
+        return self._indicators
+
+    @ta.setter
+    def ta(self, namespace: Any) -> None:
+        self._indicators = namespace
+
     def signals(self, bars: SeriesBars) -> tuple[BoolArray, BoolArray]:
         """``(entries, exits)``: one boolean per bar of ``bars``, true where the bar's close
         triggers an entry (exit). Must use only bars up to each position (batch indicators
-        are causal)."""
+        are causal). Take indicators from :attr:`ta` so sweeps can memoize them."""
         raise NotImplementedError(f"{type(self).__name__} does not define signals()")
 
     def entry_weight(self, symbol_count: int) -> float:
