@@ -45,6 +45,7 @@ def format_integer(value: Any) -> str:
 
 
 def format_krw(value: Any) -> str:
+    """A KRW amount as a whole number with separators and ``KRW``; ``n/a`` when missing."""
     text = format_integer(value)
     return text if text == "n/a" else f"{text} KRW"
 

@@ -31,6 +31,7 @@ MAX_MESSAGE_ROWS = 1_000
 
 
 def header_html(result: Result) -> str:
+    """The page header: the strategy, its parameters, the symbols, the period and the run."""
     stats = result.stats
     params = ", ".join(f"{key}={value!r}" for key, value in result.params.items()) or "—"
     symbols = ", ".join(str(code) for code in result.symbols) or "—"
@@ -96,6 +97,7 @@ def stat_rows(result: Result) -> list[tuple[str, str, str]]:
 
 
 def stats_html(result: Result) -> str:
+    """The statistics section, four to a row."""
     cells = [
         f'<th>{escape(label)}</th><td class="num {css}">{escape(value)}</td>'
         for label, value, css in stat_rows(result)
@@ -127,6 +129,8 @@ TRADE_HEADINGS = (
 
 
 def trades_html(result: Result, intraday: bool) -> str:
+    """The trades section: at most :data:`MAX_TRADE_ROWS` round trips, each row zooming the
+    charts to its trade."""
     trades = result.trades.reindex(columns=list(TRADE_COLUMNS))
     total = len(trades)
     shown = trades.iloc[:MAX_TRADE_ROWS]
@@ -186,6 +190,7 @@ def trades_html(result: Result, intraday: bool) -> str:
 
 
 def messages_html(result: Result, intraday: bool) -> str:
+    """The strategy's ``ctx.log`` messages (at most :data:`MAX_MESSAGE_ROWS`); empty without any."""
     messages = list(result.messages)
     if not messages:
         return ""

@@ -60,6 +60,7 @@ def whole(value: Any) -> int | None:
 
 
 def is_missing(value: Any) -> bool:
+    """Whether ``value`` is ``None``, NaN or NaT."""
     if value is None or value is pd.NaT:
         return True
     try:

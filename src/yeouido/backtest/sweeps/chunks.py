@@ -32,6 +32,7 @@ def event_chunk(
     indices: Sequence[int],
     progress: Callable[[int], None] | None,
 ) -> ChunkResult:
+    """The combinations ``indices`` as one event-driven backtest each."""
     rows: dict[int, Row] = {}
     began = time.perf_counter()
     assert job.frames is not None

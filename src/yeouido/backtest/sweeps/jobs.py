@@ -38,11 +38,14 @@ class SweepJob:
 
 @dataclass
 class ChunkResult:
+    """The rows of a chunk of combinations (by index in the grid) and its seconds by stage."""
+
     rows: dict[int, Row]
     timings: dict[str, float]
 
 
 def job_params(job: SweepJob, index: int) -> dict[str, Any]:
+    """The parameters of combination ``index``: the base parameters, then the combination's."""
     return {**dict(job.strategy.base), **job.combinations[index]}
 
 

@@ -13,11 +13,13 @@ from yeouido.backtest.sweeps.table import Row
 
 
 def merge_timings(into: dict[str, float], timings: dict[str, float]) -> None:
+    """Add ``timings`` (seconds by stage) into ``into``."""
     for name, value in timings.items():
         into[name] = into.get(name, 0.0) + value
 
 
 def run_here(job: SweepJob, progress: Progress | None) -> tuple[dict[int, Row], dict[str, float]]:
+    """Every combination of ``job`` in this process (the kernel's threads over the block)."""
     total = len(job.combinations)
     report = None if progress is None else (lambda done: progress(done, total))
     result = run_chunk(job, range(total), parallel=True, progress=report)
@@ -50,6 +52,8 @@ def _worker_chunk(indices: list[int]) -> ChunkResult:
 def run_in_processes(
     job: SweepJob, workers: int, progress: Progress | None
 ) -> tuple[dict[int, Row], dict[str, float]]:
+    """The chunks of ``job`` in up to ``workers`` local processes, each receiving the job once
+    (the pool's initializer); progress as chunks finish."""
     total = len(job.combinations)
     chunks = split_chunks(total, workers, job.mode)
     methods = multiprocessing.get_all_start_methods()

@@ -142,6 +142,8 @@ def ray_session(ray: Any, address: str) -> Iterator[Any]:
 def run_on_ray(
     job: SweepJob, ray_module: Any, address: str, progress: Progress | None
 ) -> tuple[dict[int, Row], dict[str, float]]:
+    """The chunks of ``job`` as Ray tasks (the job put in the object store once), one per
+    chunk; progress as tasks finish."""
     total = len(job.combinations)
     rows: dict[int, Row] = {}
     timings: dict[str, float] = {}

@@ -28,6 +28,7 @@ class CurveShape:
 
     @classmethod
     def of(cls, grid: Grid) -> CurveShape:
+        """The shape of ``grid``'s curves."""
         steps = grid.steps
         days = grid.day_index
         unique = steps < 2 or bool((days[1:] != days[:-1]).all())

@@ -95,6 +95,8 @@ class SweepResult:
 
 
 def sweep_table(names: list[str], combinations: list[dict[str, Any]], rows: dict[int, Row]) -> Any:
+    """The table of :class:`SweepResult`: the combinations in grid order with their rows
+    (statistics or ``error``)."""
     records = []
     failed = False
     for index, combination in enumerate(combinations):
