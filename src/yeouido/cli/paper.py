@@ -66,9 +66,15 @@ def serve_command(
 def status_command(
     service: str = typer.Option(PAPER_SERVICE, "--service", help="Paper service URL."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (see docs/json.md)."),
+    wait: float = typer.Option(
+        0.0, "--wait", help="Seconds to wait for a service that is still starting."
+    ),
 ) -> None:
     """Whether a paper service answers, and its simulated time."""
+    import time as wall
+
     from yeouido.brokers.paper.remote import ServiceConnection
+    from yeouido.model.errors import ConnectionFailed
 
     async def ask() -> object:
         connection = ServiceConnection(service, 5.0)
@@ -78,7 +84,15 @@ def status_command(
             await connection.close()
 
     with reported_errors(as_json):
-        data = asyncio.run(ask())
+        deadline = wall.monotonic() + max(0.0, wait)
+        while True:
+            try:
+                data = asyncio.run(ask())
+                break
+            except ConnectionFailed:
+                if wall.monotonic() >= deadline:
+                    raise
+                wall.sleep(0.25)
     if as_json:
         print_json(data)
     else:

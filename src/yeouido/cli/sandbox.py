@@ -40,6 +40,7 @@ def kis_command(
     The server is backed by the simulated market; without credentials it makes demo ones.
     Its temporary files are removed however it stops.
     """
+    from yeouido.brokers.kis.sandbox_connection import remove_connection, write_connection
     from yeouido.cli.signals import stop_signals
     from yeouido.sandbox.kis import (
         KisCredentials,
@@ -96,8 +97,80 @@ def kis_command(
                     markup=False,
                     soft_wrap=True,
                 )
+                written = write_connection(
+                    {
+                        "env": server_env,
+                        "base_url": sandbox.rest_url,
+                        "ws_url": sandbox.ws_url,
+                        "app_key": c.app_key,
+                        "app_secret": c.app_secret,
+                        "account": c.account,
+                        "hts_id": c.hts_id,
+                    }
+                )
+                console.print(
+                    f'Python: yeouido.connect("kis", sandbox=True) (connection in {written})',
+                    markup=False,
+                    soft_wrap=True,
+                )
                 console.print("Ctrl-C to stop.")
-                await stopped
+                try:
+                    await stopped
+                finally:
+                    remove_connection(server_env)
 
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(main())
+
+
+@app.command("status")
+def status_command(
+    wait: float = typer.Option(
+        0.0, "--wait", help="Seconds to wait for a sandbox that is still starting."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Whether a local KIS sandbox answers, its URLs, credentials and simulated time."""
+    import time as wall
+
+    from yeouido.brokers.kis.sandbox_connection import read_connection
+    from yeouido.cli.output import print_json
+    from yeouido.model.errors import ConnectionFailed
+
+    with reported_errors(as_json):
+        deadline = wall.monotonic() + max(0.0, wait)
+        while True:
+            try:
+                found = read_connection()
+                clock = asyncio.run(_sandbox_time(found["base_url"]))
+                break
+            except ConnectionFailed:
+                if wall.monotonic() >= deadline:
+                    raise
+                wall.sleep(0.25)
+        if as_json:
+            print_json({**found, "now": clock})
+            return
+        console.print(f"KIS sandbox ({found['env']}), simulated time {clock[:19]} KST (sim)")
+        for key in ("base_url", "ws_url", "app_key", "app_secret", "account", "hts_id"):
+            console.print(f"  {key:<10} {found[key]}", markup=False, soft_wrap=True)
+
+
+async def _sandbox_time(base_url: str) -> str:
+    """The sandbox's simulated time; :class:`ConnectionFailed` when it does not answer."""
+    import aiohttp
+
+    from yeouido.brokers.kis import protocol
+    from yeouido.model.errors import ConnectionFailed
+
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as session,
+            session.get(base_url + protocol.SANDBOX_CLOCK_PATH) as response,
+        ):
+            data = await response.json(content_type=None)
+            return str(data["now"])
+    except (TimeoutError, aiohttp.ClientError, ValueError, KeyError, TypeError):
+        raise ConnectionFailed(
+            f"the KIS sandbox at {base_url} does not answer", field="base_url", value=base_url
+        ) from None

@@ -31,7 +31,7 @@ from yeouido.cli.output import (
     reported_errors,
     won,
 )
-from yeouido.model import InvalidQuantity
+from yeouido.model import InvalidInput, InvalidQuantity, OrderNotOpen
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -416,14 +416,39 @@ def modify(
 
 
 def cancel(
-    order_id: str = OrderIdArgument,
+    order_id: str | None = typer.Argument(
+        None,
+        metavar="[ORDER_ID]",
+        help="The order's id, as `yeouido orders` shows it (or --all).",
+        show_default=False,
+    ),
+    all_open: bool = typer.Option(False, "--all", help="Cancel every open order."),
     broker: str = BrokerOption,
     service: str | None = ServiceOption,
     as_json: bool = JsonOption,
     env: str | None = EnvOption,
 ) -> None:
-    """Cancel an open order."""
-    _run(broker, service, as_json, lambda b: b.cancel(order_id), render_order, env)
+    """Cancel an open order, or every open order with --all."""
+    if (order_id is None) != all_open:
+        with reported_errors(as_json):
+            raise InvalidInput.for_field(
+                "ORDER_ID", order_id or "", "give one order id, or --all (not both)"
+            )
+    if order_id is not None:
+        _run(broker, service, as_json, lambda b: b.cancel(order_id), render_order, env)
+        return
+    _run(broker, service, as_json, _cancel_open_orders, render_orders, env)
+
+
+def _cancel_open_orders(broker: Broker) -> list[Order]:
+    """Cancel each open order (those already done by the time the cancel arrives are left)."""
+    canceled = []
+    for order in broker.orders(open_only=True):
+        try:
+            canceled.append(broker.cancel(order.order_id))
+        except OrderNotOpen:
+            continue
+    return canceled
 
 
 def orders(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
@@ -46,6 +47,7 @@ from yeouido.brokers.kis.parsing import (
     to_int,
 )
 from yeouido.brokers.kis.rest import KisRest
+from yeouido.brokers.kis.sandbox_connection import read_connection
 from yeouido.brokers.kis.venue import KIS_CAPABILITIES, KIS_VENUE
 from yeouido.brokers.kis.venue_clock import sandbox_clock
 from yeouido.brokers.kis.websocket import KisWebSocket
@@ -449,9 +451,19 @@ class KisBroker(OmsBroker):
 
 
 def create_kis_broker(**options: Any) -> KisBroker:
-    """The registry's factory for ``connect("kis", ...)``."""
+    """The registry's factory for ``connect("kis", ...)``; ``sandbox=True`` (or
+    ``YEOUIDO_KIS_SANDBOX=1``, for the CLI) connects to the local sandbox that
+    ``yeouido sandbox kis`` runs, through its connection file."""
     risk = options.pop("risk", None)
     clock = options.pop("clock", None)
+    sandbox = options.pop("sandbox", None)
+    if sandbox is None:
+        sandbox = os.environ.get("YEOUIDO_KIS_SANDBOX", "").strip().lower() in {"1", "true", "yes"}
+    if sandbox:
+        # the local sandbox started by `yeouido sandbox kis`: its URLs and demo credentials
+        found = read_connection(options.get("env"))
+        for key in ("env", "base_url", "ws_url", "app_key", "app_secret", "account", "hts_id"):
+            options.setdefault(key, found[key])
     return KisBroker(KisConfig.create(**options), risk=risk, clock=clock)
 
 
