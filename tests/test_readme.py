@@ -8,13 +8,15 @@ group; whatever it left running in the background (``yeouido paper serve &``) ke
 for the blocks after it and is stopped when the README is done. A block must finish by itself
 within its time limit.
 
-The one line that is not run is ``make test``: it is the command that runs this file.
+The one line that is not run is ``make test``: it is the command that runs this file. ``make``
+runs in the checkout (``make -C``), so the virtualenv is only ever installed from there.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -67,13 +69,20 @@ def readme_blocks(text: str) -> list[Block]:
 
 
 def runnable(block: Block) -> str:
-    """The block's text as it runs: a shell block without the lines in ``NOT_RUN``."""
+    """The block's text as it runs: a shell block without the lines in ``NOT_RUN``, and
+    ``make`` run in the checkout itself (its virtualenv must never be installed from the
+    scratch folder's links, which would leave scripts pointing into a deleted folder)."""
     if block.language not in {"sh", "bash", "shell"}:
         return block.text
     kept = []
     for line in block.text.splitlines():
         command = line.split("#", 1)[0].strip()
-        kept.append("" if command in NOT_RUN else line)
+        if command in NOT_RUN:
+            kept.append("")
+        elif command.startswith("make "):
+            kept.append(f"make -C {shlex.quote(str(ROOT))} {command[len('make ') :]}")
+        else:
+            kept.append(line)
     return "\n".join(kept) + "\n"
 
 
