@@ -21,9 +21,7 @@ import pytest
 
 import yeouido
 from tests.paper_service import paper_service, wait_for_line
-from yeouido.brokers.paper.wire import decode
 from yeouido.model import OrderStatus
-from yeouido.oms.execution import VenueOrder
 
 BURST = Path(__file__).with_name("crash_burst.py")
 KILL_POINTS = 10
@@ -67,8 +65,8 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
         broker_fills = broker.fills()
         assert sorted(journal_ids) == sorted(fill.trade_id for fill in broker_fills)
         # Orders: every order that reached the broker is in the journal, with its outcome.
-        rows = broker.run(remote.connection.call("GET", "/v1/orders"))  # type: ignore[attr-defined]
-        placed = {row["client_order_id"]: decode(VenueOrder, row) for row in rows}
+        rows = broker.run(remote.venue_orders())  # type: ignore[attr-defined]
+        placed = {row.client_order_id: row for row in rows}
         journal = {order.order_id: order for order in oms.orders()}
         assert set(placed) <= set(journal), "the broker has orders the journal lost"
         for order_id, order in journal.items():
