@@ -75,8 +75,8 @@ def check_listen_policy(host: str, token: str | None, tls: bool) -> None:
         raise InvalidInput.for_field(
             "listen",
             host,
-            f"a non-loopback address needs {' and '.join(missing)}: set {TOKEN_ENV} or "
-            f"give --token-file (a file of mode 0600), and --tls",
+            f"a non-loopback address needs {' and '.join(missing)} (token: {TOKEN_ENV}, "
+            "--token-file of mode 0600 or --new-token; TLS: on unless --no-tls)",
         )
 
 

@@ -110,6 +110,7 @@ class VenueServer:
         self.url = ""
         self.app = web.Application()
         self.app.add_routes([web.get(protocol.PATH, self._connection)])
+        self.app.on_shutdown.append(self._shut_down)
         self.methods: dict[str, Method] = {
             "status": self._status,
             "instrument": self._instrument,
@@ -156,6 +157,10 @@ class VenueServer:
         """Close every client connection (clients reconnect and resume; for tests)."""
         for peer in list(self.peers):
             await peer.socket.close(code=WSCloseCode.GOING_AWAY)
+
+    async def _shut_down(self, app: web.Application) -> None:
+        """Close the websockets first, so stopping does not wait for clients to leave."""
+        await self.drop_connections()
 
     # -- account events ----------------------------------------------------------------
     def _publish(self, kind: str, item: Any) -> None:
