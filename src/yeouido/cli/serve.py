@@ -90,13 +90,19 @@ def serve(
                 ssl_context=None if certificate is None else certificate.server_context(),
                 require_auth=require_auth,
             )
-            runner = await server.start(host, port)
+            try:
+                runner = await server.start(host, port)
+            except OSError as error:
+                await office.close()
+                reason = (error.strerror or str(error)).lower()
+                raise InvalidInput.for_field("listen", listen, f"cannot listen: {reason}") from None
             console.print(
                 f"serving {name} (account {account!r}) with protocol version 1; "
                 f"token {'required' if token else 'not required (loopback)'}"
             )
             if certificate is not None:
-                console.print(f"certificate SHA-256 fingerprint: {certificate.fingerprint}")
+                # Plain output: no wrapping, and rich would turn ":CD:" into an emoji.
+                typer.echo(f"certificate SHA-256 fingerprint: {certificate.fingerprint}")
             await run_until_cancelled(
                 server, runner, lambda url: console.print(f"listening on {url}")
             )
