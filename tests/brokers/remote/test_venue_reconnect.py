@@ -112,3 +112,25 @@ def test_a_restarted_server_is_a_new_session_and_nothing_is_lost_or_doubled(
             assert_exactly_once(broker, host)
     finally:
         host.close()
+
+
+def test_orders_sent_as_the_connection_drops_are_placed_once(tmp_path: Path) -> None:
+    with (
+        venue_host(tmp_path / "service") as host,
+        yeouido.connect("remote", url=host.server.url, data_dir=tmp_path / "c") as broker,
+    ):
+        quote = broker.quote(SAMSUNG)
+        assert quote.ask is not None
+        ids = []
+        for _ in range(5):
+            host.loop.loop.call_soon_threadsafe(
+                lambda: host.loop.loop.create_task(host.server.drop_connections())
+            )
+            ids.append(broker.buy(SAMSUNG, 1, price=quote.ask).order_id)
+        host.advance(5)
+        placed = [order.client_order_id for order in host.call(host.office.store.all_orders)]
+        assert sorted(placed) == sorted(ids), "an order was lost or placed twice"
+        for order_id in ids:
+            assert broker.order(order_id).status.is_open or broker.order(order_id).filled_quantity
+        wait_until(lambda: filled(broker) == len(host.office.fills()), 10, "fills")
+        assert_exactly_once(broker, host)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from yeouido.brokers.paper.broker import PAPER_CAPABILITIES, account_root
-from yeouido.brokers.remote.client import RemoteBroker, RemoteExecutionClient, RemoteMarketView
+from yeouido.brokers.remote.client import RemoteBroker, RemoteExecutionClient
 from yeouido.oms.risk import RiskLimits
 
-__all__ = ["RemoteExecutionClient", "RemoteMarketView", "RemotePaperBroker"]
+__all__ = ["RemoteExecutionClient", "RemotePaperBroker"]
 
 
 class RemotePaperBroker(RemoteBroker):

@@ -29,13 +29,13 @@ from yeouido.brokers.base import (
     MarketCallback,
     MarketEvent,
 )
+from yeouido.brokers.market_view import BrokerMarketView
 from yeouido.brokers.oms_broker import OmsBroker
 from yeouido.brokers.remote import protocol
 from yeouido.brokers.remote.codec import Spawner, decode, decode_error, encode
 from yeouido.brokers.remote.protocol import Welcome, dumps
 from yeouido.brokers.remote.security import parse_fingerprint, read_token
 from yeouido.krx.master import default_master
-from yeouido.krx.order_rules import ReferencePrices
 from yeouido.model.account import Balance, Fill, Position
 from yeouido.model.errors import (
     AuthError,
@@ -57,9 +57,8 @@ from yeouido.oms.execution import (
     VenueOrderUpdate,
 )
 from yeouido.oms.journal import Journal
-from yeouido.oms.manager import OrderManager
 from yeouido.oms.reconcile import ReconciliationReport
-from yeouido.oms.risk import RiskLimits, RiskManager
+from yeouido.oms.risk import RiskLimits
 from yeouido.paths import data_dir as default_data_dir
 
 log = logging.getLogger(__name__)
@@ -69,6 +68,20 @@ RECONNECT_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 EventHandler = Callable[[str, Any], Awaitable[None] | None]
 MarketHandler = Callable[[str, Any], None]
 EMPTY_CAPABILITIES = Capabilities(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
+REPEATABLE = frozenset(
+    {
+        "status", "instrument", "quote", "orderbook", "bars", "subscribe", "positions",
+        "balance", "fills", "buying_power", "order", "orders", "snapshot", "submit",
+    }
+)  # fmt: skip
+"""Requests sent again after a reconnection when the connection dropped before their answer
+(``submit`` is idempotent per client order id; ``modify`` and ``cancel`` are not repeated)."""
+
+
+class _Dropped(ConnectionFailed):
+    """The connection dropped with the request sent and unanswered."""
 
 
 class VenueConnection:
@@ -118,6 +131,7 @@ class VenueConnection:
         self._reader: asyncio.Task[None] | None = None
         self._closing = False
         self._tasks = Spawner()
+        self._up = asyncio.Event()
 
     @property
     def connected(self) -> bool:
@@ -145,7 +159,29 @@ class VenueConnection:
             await self._http.close()
 
     async def request(self, method: str, **params: Any) -> Any:
-        """Send one request and wait for its answer (its error raised as the same class)."""
+        """Send one request and wait for its answer (its error raised as the same class).
+
+        While the client reconnects, a request waits for the connection (up to the timeout).
+        A request whose connection drops before the answer is sent again once after the
+        reconnection if repeating it is harmless (:data:`REPEATABLE`: reads, and ``submit``,
+        which the venue takes once per client order id); otherwise its outcome is unknown and
+        :class:`ConnectionFailed` is raised.
+        """
+        frame = {"type": "request", "method": method, "params": encode(params)}
+        for attempt in (1, 2):
+            try:
+                return await self._exchange(frame)
+            except _Dropped as dropped:
+                if attempt == 2 or method not in REPEATABLE or not self.reconnect:
+                    raise ConnectionFailed(
+                        dropped.message, field=dropped.field, value=dropped.value
+                    ) from None
+                log.info("venue request %s dropped with the connection; sending it again", method)
+        raise AssertionError("unreachable")
+
+    async def _exchange(self, frame: dict[str, Any]) -> Any:
+        if not self.connected:
+            await self._wait_until_up()
         socket = self._socket
         if socket is None or socket.closed or self.welcome is None:
             raise self._down("not connected")
@@ -153,20 +189,27 @@ class VenueConnection:
         request_id = self._next_id
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
-        frame = {"type": "request", "id": request_id, "method": method, "params": encode(params)}
         try:
-            await socket.send_str(dumps(frame))
+            await socket.send_str(dumps(dict(frame, id=request_id)))
             return await asyncio.wait_for(future, self.timeout)
         except (ConnectionError, RuntimeError, aiohttp.ClientError):
-            raise self._down("the connection dropped") from None
+            raise self._down("the connection dropped", dropped=True) from None
         except TimeoutError:
-            raise self._down(f"no answer to {method} in {self.timeout:g} s") from None
+            raise self._down(f"no answer to {frame['method']} in {self.timeout:g} s") from None
         finally:
             self._pending.pop(request_id, None)
 
     # -- internals ---------------------------------------------------------------------
-    def _down(self, why: str) -> ConnectionFailed:
-        return ConnectionFailed(
+    async def _wait_until_up(self) -> None:
+        """While reconnecting, wait (up to the timeout) for the connection to come back:
+        nothing was sent yet, so waiting is safe even for a new order."""
+        if self._closing or not self.reconnect or self._reader is None or self._reader.done():
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._up.wait(), self.timeout)
+
+    def _down(self, why: str, *, dropped: bool = False) -> ConnectionFailed:
+        return (_Dropped if dropped else ConnectionFailed)(
             f"the venue server at {self.url}: {why}; is `yeouido serve` running?",
             field="url",
             value=self.url,
@@ -238,6 +281,7 @@ class VenueConnection:
         self.session = welcome.session
         self.welcome = welcome
         self._socket = socket
+        self._up.set()
         return welcome
 
     async def _run(self) -> None:
@@ -245,6 +289,7 @@ class VenueConnection:
             socket = self._socket
             if socket is not None:
                 await self._read(socket)
+            self._up.clear()
             self._fail_pending("the connection dropped")
             if self._closing or not self.reconnect:
                 return
@@ -317,7 +362,7 @@ class VenueConnection:
     def _fail_pending(self, why: str) -> None:
         for future in self._pending.values():
             if not future.done():
-                future.set_exception(self._down(why))
+                future.set_exception(self._down(why, dropped=True))
         self._pending.clear()
 
 
@@ -379,27 +424,6 @@ class RemoteExecutionClient:
             result = handler(item)
             if inspect.isawaitable(result):
                 await result
-
-
-class RemoteMarketView:
-    """What the order manager's risk checks can know without asking the server."""
-
-    def instrument(self, code: str) -> Instrument | None:
-        """From the built-in instrument master."""
-        master = default_master()
-        return master.get(code) if code in master else None
-
-    def reference_prices(self, code: str) -> ReferencePrices | None:
-        """Unknown here (the served venue validates against the exchange's rules)."""
-        return None
-
-    def last_price(self, code: str) -> Price | None:
-        """Unknown here."""
-        return None
-
-    def now(self) -> datetime:
-        """Wall time in Seoul."""
-        return now_seoul()
 
 
 class RemoteBroker(OmsBroker):
@@ -469,17 +493,18 @@ class RemoteBroker(OmsBroker):
         root = self.journal_root(welcome.venue, self.account or welcome.account)
         root.mkdir(parents=True, exist_ok=True)
         self._journal = Journal(root / "journal.sqlite")
-        self.oms = OrderManager(
+        self.build_order_manager(
             self.client,
             self._journal,
-            risk=RiskManager(self._risk_limits) if self._risk_limits is not None else None,
-            market=RemoteMarketView(),
+            BrokerMarketView(self.quote, venue_clock=self._venue_time),
+            self._risk_limits,
+            clock=now_seoul,
         )
         self.connection.on_event = self.client.dispatch
         self.connection.on_market = self._market
         self.connection.on_resync = self._resync
         self.connection.on_reconnected = self._resubscribe
-        self.report = await self.oms.start()
+        self.report = await self._manager().start()
 
     async def close(self) -> None:
         """Disconnect and close the journal."""
@@ -487,6 +512,11 @@ class RemoteBroker(OmsBroker):
         if self._journal is not None:
             self._journal.close()
             self._journal = None
+
+    async def _venue_time(self) -> datetime:
+        """The venue's clock (a simulated market's time; the KRX session checks use it)."""
+        status = await self._call("status")
+        return decode(datetime, status["now"])
 
     async def _resync(self) -> None:
         if self.oms is None:
@@ -502,6 +532,8 @@ class RemoteBroker(OmsBroker):
     def _market(self, kind: str, data: Any) -> None:
         event: MarketEvent = decode(Trade, data) if kind == "trade" else decode(OrderBook, data)
         stream = "trades" if kind == "trade" else "books"
+        if isinstance(event, Trade) and self.market_view is not None:
+            self.market_view.observe(event)
         for codes, kinds, callback in list(self._market_callbacks):
             if event.code in codes and stream in kinds:
                 callback(event)
