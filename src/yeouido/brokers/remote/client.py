@@ -15,8 +15,9 @@ import contextlib
 import inspect
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,6 +66,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 FINGERPRINT_ENV = "YEOUIDO_VENUE_FINGERPRINT"
 RECONNECT_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+CLOCK_REFRESH = 1.0
+"""Wall seconds between two readings of the venue's clock."""
 EventHandler = Callable[[str, Any], Awaitable[None] | None]
 MarketHandler = Callable[[str, Any], None]
 EMPTY_CAPABILITIES = Capabilities(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
@@ -468,6 +471,7 @@ class RemoteBroker(OmsBroker):
         self._journal: Journal | None = None
         self._market_callbacks: list[tuple[set[str], set[str], MarketCallback]] = []
         self._tasks = Spawner()
+        self._clock: tuple[datetime, float, float] | None = None
 
     @property
     def connected(self) -> bool:
@@ -514,9 +518,17 @@ class RemoteBroker(OmsBroker):
             self._journal = None
 
     async def _venue_time(self) -> datetime:
-        """The venue's clock (a simulated market's time; the KRX session checks use it)."""
-        status = await self._call("status")
-        return decode(datetime, status["now"])
+        """The venue's clock (a simulated market's time; the KRX session checks use it):
+        asked at most every :data:`CLOCK_REFRESH` seconds and run on at the venue's speed in
+        between, so an order does not wait for a second round trip."""
+        moment = time.monotonic()
+        if self._clock is None or moment - self._clock[2] >= CLOCK_REFRESH:
+            status = await self._call("status")
+            speed = status.get("speed")
+            rate = float(speed) if isinstance(speed, int | float) else 1.0
+            self._clock = (decode(datetime, status["now"]), rate, moment)
+        base, rate, at = self._clock
+        return base + timedelta(seconds=(moment - at) * rate)
 
     async def _resync(self) -> None:
         if self.oms is None:
