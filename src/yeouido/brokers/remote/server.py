@@ -142,15 +142,16 @@ class VenueServer:
         await runner.setup()
         site = web.TCPSite(runner, host, port, ssl_context=self.ssl_context)
         await site.start()
-        bound = port
-        server = getattr(site, "_server", None)
-        sockets = getattr(server, "sockets", None) or []
-        if sockets:
-            bound = int(sockets[0].getsockname()[1])
+        addresses = runner.addresses
+        bound = int(addresses[0][1]) if addresses else port
         scheme = "wss" if self.ssl_context is not None else "ws"
         shown = f"[{host}]" if ":" in host else host
         self.url = f"{scheme}://{shown}:{bound}{protocol.PATH}"
-        await self.venue.start()
+        try:
+            await self.venue.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
         return runner
 
     async def drop_connections(self) -> None:
