@@ -54,6 +54,7 @@ def serve(
     """Serve BROKER's market and account over the venue protocol until Ctrl-C."""
     from yeouido.brokers.remote import security
     from yeouido.model.errors import InvalidInput
+    from yeouido.net.listen import check_free
 
     with reported_errors():
         name = broker.lower()
@@ -73,6 +74,7 @@ def serve(
                 "token", None, f"--require-auth needs a token ({security.TOKEN_ENV} or a file)"
             )
         security.check_listen_policy(host, token, secure)
+        check_free(host, port, what="venue server", option="--listen")
         certificate = security.ensure_certificate(cert_dir, (host,)) if secure else None
 
         async def main() -> None:
@@ -92,10 +94,9 @@ def serve(
             )
             try:
                 runner = await server.start(host, port)
-            except OSError as error:
+            except BaseException:
                 await office.close()
-                reason = (error.strerror or str(error)).lower()
-                raise InvalidInput.for_field("listen", listen, f"cannot listen: {reason}") from None
+                raise
             console.print(
                 f"serving {name} (account {account!r}) with protocol version 1; "
                 f"token {'required' if token else 'not required (loopback)'}"

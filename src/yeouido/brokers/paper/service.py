@@ -68,7 +68,7 @@ async def serve(
     taken port raises :class:`~yeouido.model.errors.PortInUse`)."""
     service = PaperService(office, token=token, ssl_context=ssl_context)
     try:
-        runner = await service.start(host, port)
+        runner = await service.start(host, port, what="paper service", option="--port")
     except BaseException:
         await office.close()
         raise

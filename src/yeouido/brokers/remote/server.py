@@ -30,6 +30,7 @@ from yeouido.model.account import Fill
 from yeouido.model.errors import AuthError, InvalidInput, ProtocolError, YeouidoError
 from yeouido.model.market_data import OrderBook, Trade
 from yeouido.model.orders import OrderRequest
+from yeouido.net.listen import listen
 from yeouido.oms.execution import VenueOrderUpdate
 
 log = logging.getLogger(__name__)
@@ -130,20 +131,26 @@ class VenueServer:
         }
         venue.execution.set_handlers(self._on_update, self._on_fill)
 
-    async def start(self, host: str = "127.0.0.1", port: int = 8765) -> web.AppRunner:
+    async def start(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8765,
+        *,
+        what: str = "venue server",
+        option: str = "--listen",
+    ) -> web.AppRunner:
         """Check the listening policy, listen on ``host:port``, start the venue; returns the
-        runner (``await runner.cleanup()`` stops listening)."""
+        runner (``await runner.cleanup()`` stops listening). A taken port raises
+        :class:`~yeouido.model.errors.PortInUse` naming ``what`` and the ``option`` that
+        chooses another port."""
         check_listen_policy(host, self.token, self.ssl_context is not None)
         if self.require_auth and (self.token is None or self.ssl_context is None):
             raise InvalidInput.for_field(
                 "require_auth", True, "needs both a token and a TLS context"
             )
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port, ssl_context=self.ssl_context)
-        await site.start()
-        addresses = runner.addresses
-        bound = int(addresses[0][1]) if addresses else port
+        runner, bound = await listen(
+            self.app, host, port, what=what, option=option, ssl_context=self.ssl_context
+        )
         scheme = "wss" if self.ssl_context is not None else "ws"
         shown = f"[{host}]" if ":" in host else host
         self.url = f"{scheme}://{shown}:{bound}{protocol.PATH}"
