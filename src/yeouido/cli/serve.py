@@ -20,7 +20,9 @@ SERVABLE = ("paper",)
 
 
 def serve(
-    broker: str = typer.Argument(..., help=f"The broker to serve ({', '.join(SERVABLE)})."),
+    broker: str = typer.Argument(
+        ..., metavar="BROKER", help=f"The broker to serve ({', '.join(SERVABLE)})."
+    ),
     listen: str = typer.Option(
         "127.0.0.1:8765", "--listen", help="HOST:PORT; a non-loopback host needs a token + TLS."
     ),
