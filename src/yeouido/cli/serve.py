@@ -53,7 +53,10 @@ def serve(
     ),
     reset: bool = typer.Option(False, "--reset", help="paper: start the account again."),
 ) -> None:
-    """Serve BROKER's market and account over the venue protocol until Ctrl-C."""
+    """Serve a broker to clients over the venue protocol.
+
+    BROKER's market data and account stay in this process until Ctrl-C; clients keep
+    their order manager and journal (docs/venue-protocol.md)."""
     from yeouido.brokers.remote import security
     from yeouido.model.errors import InvalidInput
     from yeouido.net.listen import check_free
