@@ -52,3 +52,24 @@ def paper_service(directory: Path, speed: float = 20, seed: int = 4) -> Iterator
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def start_paper_service(
+    directory: Path, port: int, speed: float = 20, seed: int = 4
+) -> subprocess.Popen[bytes]:
+    """Start ``yeouido paper serve`` on ``port`` with its data under ``directory`` and wait
+    until it listens; the caller stops (or kills) the process."""
+    env = dict(os.environ, YEOUIDO_DATA_DIR=str(directory / "service"))
+    log = directory / f"service-{time.monotonic_ns()}.log"
+    command = [
+        sys.executable, "-c", "from yeouido.cli.main import app; app()",
+        "paper", "serve", "--port", str(port), "--speed", str(speed), "--seed", str(seed),
+    ]  # fmt: skip
+    with log.open("w") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_for_line(log, "listening on", timeout=60)
+    except AssertionError:
+        process.kill()
+        raise
+    return process

@@ -43,14 +43,14 @@ def test_built_in_brokers_are_known_without_installed_metadata(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     installing(monkeypatch)
-    assert yeouido.brokers.available() == ["kis", "paper"]
+    assert yeouido.brokers.available() == ["kis", "paper", "remote"]
 
 
 def test_an_adapter_from_another_package_is_found_and_imported_only_when_used(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     installing(monkeypatch, ("outside", f"{OUTSIDE}:create_broker"))
-    assert registry.available() == ["kis", "outside", "paper"]
+    assert registry.available() == ["kis", "outside", "paper", "remote"]
     assert OUTSIDE not in sys.modules
 
     async def scenario() -> None:
@@ -72,7 +72,7 @@ def test_an_unknown_name_lists_what_is_installed(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(InvalidInput) as caught:
         registry.factory("cybos")
     assert caught.value.field == "name"
-    assert "installed: kis, outside, paper" in caught.value.message
+    assert "installed: kis, outside, paper, remote" in caught.value.message
 
 
 def test_an_entry_point_that_cannot_be_loaded_says_so(monkeypatch: pytest.MonkeyPatch) -> None:

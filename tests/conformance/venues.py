@@ -123,6 +123,7 @@ async def _paper_service(loop: LoopThread, root: Path, **options: Any) -> VenueU
         _count_changes(office.client),
     )
     venue._closers += [stop_service, broker.close]
+    venue.drop_connection = service.drop_connections  # the client reconnects and resumes
     return venue
 
 

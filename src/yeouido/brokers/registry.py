@@ -33,6 +33,7 @@ ENTRY_POINT_GROUP: Final = "yeouido.brokers"
 BUILT_IN: Final[dict[str, str]] = {
     "paper": "yeouido.brokers.paper.broker:create_paper_broker",
     "kis": "yeouido.brokers.kis.broker:create_kis_broker",
+    "remote": "yeouido.brokers.remote.client:create_remote_broker",
 }
 """yeouido's own adapters (also declared as entry points in its ``pyproject.toml``)."""
 
@@ -97,7 +98,15 @@ def factory(name: str) -> BrokerFactory:
 
 
 async def connect_async(name: str = "paper", **options: Any) -> AsyncBroker:
-    """Create broker ``name`` with ``options``, connect it and reconcile; asyncio interface."""
+    """Create broker ``name`` with ``options``, connect it and reconcile; asyncio interface.
+
+    ``bridge=URL`` attaches to broker ``name`` served by ``yeouido serve`` at ``URL``
+    (the venue service protocol; ``token=``, ``fingerprint=`` as for ``"remote"``)."""
+    bridge = options.pop("bridge", None)
+    if bridge:
+        factory(name)  # an unknown broker name is refused here
+        options.update(url=str(bridge), venue=name.lower())
+        name = "remote"
     broker = factory(name)(**options)
     try:
         await broker.start()

@@ -17,6 +17,7 @@ from yeouido.cli.demo import demo
 from yeouido.cli.errors import DEBUG_OPTION, set_debug
 from yeouido.cli.rules import rules
 from yeouido.cli.run import run
+from yeouido.cli.serve import serve
 from yeouido.cli.today import today
 from yeouido.cli.trading import COMMAND_OPTIONS as TRADING_COMMAND_OPTIONS
 from yeouido.cli.trading import COMMANDS as TRADING_COMMANDS
@@ -68,6 +69,7 @@ app.command()(demo)
 app.command()(today)
 app.command()(run)
 app.command()(backtest)
+app.command()(serve)
 for trading_command in TRADING_COMMANDS:
     app.command(
         name=trading_command.__name__,

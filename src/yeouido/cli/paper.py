@@ -73,13 +73,14 @@ def status_command(
     """Whether a paper service answers, and its simulated time."""
     import time as wall
 
-    from yeouido.brokers.paper.remote import ServiceConnection
+    from yeouido.brokers.remote.client import VenueConnection
     from yeouido.model.errors import ConnectionFailed
 
     async def ask() -> object:
-        connection = ServiceConnection(service, 5.0)
+        connection = VenueConnection(service, timeout=5.0, reconnect=False)
         try:
-            return await connection.call("GET", "/v1/status")
+            await connection.open()
+            return await connection.request("status")
         finally:
             await connection.close()
 

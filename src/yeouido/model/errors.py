@@ -279,3 +279,9 @@ class PortInUse(CannotListen):
     """The TCP port a local server was asked to listen on is taken by another program."""
 
     code = "PORT_IN_USE"
+
+
+class ProtocolError(BrokerError):
+    """A frame of the venue service protocol was malformed, unexpected or unauthenticated."""
+
+    code = "PROTOCOL_ERROR"

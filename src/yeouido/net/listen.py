@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import ssl
 from typing import Final
 
 from aiohttp import web
@@ -64,14 +65,20 @@ def check_free(host: str, port: int, *, what: str, option: str = "--port") -> No
 
 
 async def listen(
-    app: web.Application, host: str, port: int, *, what: str, option: str = "--port"
+    app: web.Application,
+    host: str,
+    port: int,
+    *,
+    what: str,
+    option: str = "--port",
+    ssl_context: ssl.SSLContext | None = None,
 ) -> tuple[web.AppRunner, int]:
-    """Serve ``app`` on ``host:port`` (``0`` picks a free port); returns the runner (call
-    ``cleanup()`` to stop) and the port bound. Raises :class:`PortInUse` /
-    :class:`CannotListen` (nothing is left running then)."""
+    """Serve ``app`` on ``host:port`` (``0`` picks a free port), over TLS with
+    ``ssl_context``; returns the runner (call ``cleanup()`` to stop) and the port bound.
+    Raises :class:`PortInUse` / :class:`CannotListen` (nothing is left running then)."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
     try:
         await site.start()
     except OSError as error:

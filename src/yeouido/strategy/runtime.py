@@ -571,9 +571,9 @@ class LiveRuntime:
         self._service_time = None
         if isinstance(ab, PaperBroker):
             return (lambda: ab.now), False, timedelta(0)
-        connection = getattr(ab, "connection", None)
-        if broker.name == "paper" and connection is not None and hasattr(connection, "call"):
-            service_time = ServiceTime(lambda: broker.run(connection.call("GET", "/v1/status")))
+        venue_status = getattr(ab, "venue_status", None)  # a venue-protocol client
+        if broker.name == "paper" and callable(venue_status):
+            service_time = ServiceTime(lambda: broker.run(venue_status()))
             service_time.refresh()
             self._service_time = service_time
             return service_time, True, timedelta(seconds=1)

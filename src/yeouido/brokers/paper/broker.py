@@ -7,8 +7,9 @@ fills, orders) persists between runs under the user data directory
 (``<data dir>/paper/<account>/``); ``reset=True`` starts it again with ``cash``.
 
 ``yeouido.connect("paper", service="http://127.0.0.1:8765")`` (or ``service=True`` for that
-default address) talks to a running ``yeouido paper serve`` instead: the market and the account
-live in the service, the order manager and its journal in this process.
+default address; ``connect("paper", bridge=URL)`` is the same) talks to a running
+``yeouido paper serve`` (or ``yeouido serve paper``) instead, over the venue service protocol:
+the market and the account live in the service, the order manager and its journal here.
 """
 
 from __future__ import annotations
@@ -219,7 +220,12 @@ PAPER_OPTIONS = frozenset(
         "start", "risk", "commission_rate", "reset",
     }
 )  # fmt: skip
-REMOTE_OPTIONS = frozenset({"account", "data_dir", "service", "risk", "timeout"})
+REMOTE_OPTIONS = frozenset(
+    {
+        "account", "data_dir", "service", "risk", "timeout", "token", "token_file",
+        "fingerprint", "reconnect",
+    }
+)  # fmt: skip
 
 
 def create_paper_broker(**options: Any) -> OmsBroker:

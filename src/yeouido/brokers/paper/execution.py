@@ -185,9 +185,22 @@ class PaperExecutionClient:
         return order
 
     def _settle_stale_orders(self) -> None:
-        for order in self.store.stale_open_orders():
+        stale = self.store.stale_open_orders()
+        if not stale:
+            return
+        # The ledger books a fill before the order store saves it: a market killed between
+        # the two left the store behind, so the ledger's fills decide what was filled.
+        booked: dict[str, int] = {}
+        for fill in self.ledger.fills():
+            booked[fill.order_id] = booked.get(fill.order_id, 0) + fill.quantity
+        for order in stale:
+            order.filled_quantity = max(order.filled_quantity, booked.get(order.client_order_id, 0))
             self.ledger.release(order.client_order_id)
-            order.status, order.open_quantity, order.reason = OrderStatus.CANCELED, 0, RESTARTED
+            if order.filled_quantity >= order.quantity:
+                order.status, order.reason = OrderStatus.FILLED, ""
+            else:
+                order.status, order.reason = OrderStatus.CANCELED, RESTARTED
+            order.open_quantity = 0
             order.updated_at = self.exchange.now
             self.store.save(order)
 
