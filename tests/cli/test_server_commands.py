@@ -119,3 +119,15 @@ def test_the_sandbox_removes_its_temp_directory_on_every_stop_signal(
             process.wait()
     assert not root.exists()
     assert "Traceback" not in output.read_text()
+
+
+def test_cancel_takes_one_order_id_or_all_but_not_both() -> None:
+    from typer.testing import CliRunner
+
+    from yeouido.cli.main import app
+
+    runner = CliRunner()
+    for arguments in (["cancel"], ["cancel", "20261124-1", "--all"]):
+        result = runner.invoke(app, arguments)
+        assert result.exit_code == 2, result.output
+        assert "give one order id, or --all" in result.output

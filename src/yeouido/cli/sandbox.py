@@ -35,9 +35,9 @@ def kis_command(
     ),
     ping_interval: float = typer.Option(10.0, "--ping-interval", help="PINGPONG period (s)."),
 ) -> None:
-    """Serve KIS's REST API and websocket on loopback until Ctrl-C or SIGTERM.
+    """Serve KIS's REST API and websocket on loopback.
 
-    The server is backed by the simulated market; without credentials it makes demo ones.
+    It runs until Ctrl-C or SIGTERM. The server is backed by the simulated market; without credentials it makes demo ones.
     Its temporary files are removed however it stops.
     """
     from yeouido.brokers.kis.sandbox_connection import remove_connection, write_connection
@@ -130,7 +130,10 @@ def status_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Whether a local KIS sandbox answers, its URLs, credentials and simulated time."""
+    """Whether a local KIS sandbox answers.
+
+    Prints its URLs, credentials and simulated time (``connect("kis", sandbox=True)`` uses
+    the same connection file)."""
     import time as wall
 
     from yeouido.brokers.kis.sandbox_connection import read_connection
