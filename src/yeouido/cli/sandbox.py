@@ -37,8 +37,8 @@ def kis_command(
 ) -> None:
     """Serve KIS's REST API and websocket on loopback.
 
-    It runs until Ctrl-C or SIGTERM. The server is backed by the simulated market; without credentials it makes demo ones.
-    Its temporary files are removed however it stops.
+    It runs until Ctrl-C or SIGTERM. The server is backed by the simulated market; without
+    credentials it makes demo ones. Its temporary files are removed however it stops.
     """
     from yeouido.brokers.kis.sandbox_connection import remove_connection, write_connection
     from yeouido.cli.signals import stop_signals
