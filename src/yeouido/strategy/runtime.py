@@ -14,8 +14,11 @@
    (``on_order``) are queued by the broker's thread, and one runtime thread dispatches
    everything in order: ``on_trade`` for each trade, ``on_bar`` for each completed bar (after
    feeding ``ctx.indicators``), ``on_order`` for each status change and ``on_fill`` for each
-   fill — once per fill, by its trade id, across reconnects —, and scheduled jobs when the
-   market time passes their time on a trading day.
+   fill, and scheduled jobs when the market time passes their time on a trading day. The
+   broker's order manager delivers each fill once; the runtime follows its fill log by
+   place (:attr:`OrderEvent.sequence <yeouido.brokers.base.OrderEvent.sequence>`), so after a
+   reconnect it asks for the fills after the last place it handled and skips the events of
+   the closed connection still queued — it keeps no set of trade ids.
 
 When the broker connection fails (:class:`~yeouido.model.errors.ConnectionFailed`,
 :class:`~yeouido.model.errors.CircuitOpen`, or the market stream stops) the runtime closes
@@ -45,7 +48,7 @@ import signal
 import threading
 import time as wall
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from types import FrameType
 from typing import Any
@@ -53,6 +56,7 @@ from typing import Any
 import pandas as pd
 
 from yeouido.brokers.base import AsyncBroker, MarketEvent, OrderEvent
+from yeouido.brokers.oms_broker import OmsBroker
 from yeouido.brokers.sync import Broker
 from yeouido.krx.costs import CostModel
 from yeouido.model.account import Balance, Fill, Position
@@ -429,7 +433,10 @@ class LiveRuntime:
         self._service_time: ServiceTime | None = None
         self._in_process = False
         self._builder = BarBuilder(self.interval)
-        self._seen_fills: set[str] = set()
+        self._fill_place: int | None = None
+        """The place in the order manager's fill log of the last fill handled (``None``:
+        the broker keeps no fill log; its fill events are taken as they come)."""
+        self._recovered: list[tuple[int, Fill]] = []
         self._delivered: dict[str, int] = {}
         self._warmup_bars: dict[str, list[Bar]] = {}
         self._seen_jobs: set[int] = set()
@@ -540,8 +547,7 @@ class LiveRuntime:
                 raise InvalidInput.for_field(
                     "symbols", code, f"unknown to the {broker.name} broker ({error.message})"
                 ) from None
-        self._seen_fills = {fill.trade_id for fill in broker.fills()}
-        for order in broker.orders(open_only=True):
+        for order in ctx.fetch_orders(open_only=True):
             if order.code in self.symbols:
                 ctx.adopt(order)
                 self._delivered[order.order_id] = order_version(order)[0]
@@ -597,22 +603,22 @@ class LiveRuntime:
                 items.put(_TradeItem(event))
 
         def on_order(event: OrderEvent) -> None:
-            if event.order is not None:
-                event = OrderEvent(
-                    event.order_id,
-                    event.code,
-                    event.time,
-                    event.status,
-                    event.previous,
-                    event.fill,
-                    event.reason,
-                    snapshot(event.order),
-                )
+            if event.order is not None:  # the one copy of this state of the order
+                event = replace(event, order=snapshot(event.order))
             items.put(_OrderItem(event))
 
         async def subscribe() -> tuple[
             list[Callable[[], None]], dict[str, pd.DataFrame | None], datetime
         ]:
+            # Where the fill log stands, read in the same turn of the loop as the
+            # subscription: every later fill comes as an event.
+            if isinstance(ab, OmsBroker):
+                if self._fill_place is None:
+                    self._fill_place = ab.fill_count
+                else:
+                    self._recovered = ab.fills_since(self._fill_place)
+            else:
+                self._fill_place = None
             unsubscribe = [ab.on_order(on_order)]
             unsubscribe.append(ab.on_market(codes, on_market, kinds=("trades",)))
             moment = clock.raw()
@@ -746,7 +752,7 @@ class LiveRuntime:
         self._last_event = wall.monotonic()
         ctx.observe(event)
         if event.fill is not None:
-            self._fill_seen(event.fill)
+            self._fill_seen(event.fill, event.sequence)
             return
         if event.status is None or event.order is None or not ctx.owns(event.order_id):
             return
@@ -756,13 +762,15 @@ class LiveRuntime:
         self._delivered[event.order_id] = version
         self._call("on_order", self.strategy.on_order, event.order)
 
-    def _fill_seen(self, fill: Fill, *, recovered: bool = False) -> None:
+    def _fill_seen(self, fill: Fill, sequence: int | None, *, recovered: bool = False) -> None:
         ctx = self.ctx
         assert ctx is not None
-        if fill.trade_id in self._seen_fills:
-            self.summary.duplicate_fills += 1
-            return
-        self._seen_fills.add(fill.trade_id)
+        if sequence is not None and self._fill_place is not None:
+            if sequence <= self._fill_place:
+                # queued by a connection closed since: the catch-up handled it
+                self.summary.duplicate_fills += 1
+                return
+            self._fill_place = sequence
         if not ctx.owns(fill.order_id):
             return
         ctx.invalidate()
@@ -945,7 +953,7 @@ class LiveRuntime:
             if not known.is_open:
                 continue
             try:
-                current = broker.order(known.order_id)
+                current = ctx.fetch_order(known.order_id)
             except (ConnectionFailed, CircuitOpen):
                 raise
             except YeouidoError:
@@ -954,10 +962,10 @@ class LiveRuntime:
             version = order_version(current)[0]
             if version > self._delivered.get(current.order_id, 0):
                 self._delivered[current.order_id] = version
-                self._call("on_order", self.strategy.on_order, snapshot(current))
-        for fill in sorted(broker.fills(), key=lambda item: item.time):
-            if fill.trade_id not in self._seen_fills:
-                self._fill_seen(fill, recovered=True)
+                self._call("on_order", self.strategy.on_order, current)
+        recovered, self._recovered = self._recovered, []
+        for sequence, fill in recovered:
+            self._fill_seen(fill, sequence, recovered=True)
         ctx.invalidate()
 
     def _close_broker(self) -> None:
@@ -1089,7 +1097,7 @@ class LiveRuntime:
         orders = []
         for known in ctx.orders:
             try:
-                orders.append(snapshot(broker.order(known.order_id)))
+                orders.append(ctx.fetch_order(known.order_id))
             except YeouidoError:
                 orders.append(known)
         summary.orders = orders
