@@ -6,13 +6,20 @@ from __future__ import annotations
 import logging
 import time as wall
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from yeouido.model.errors import ConnectionFailed, InvalidInput, YeouidoError
 from yeouido.model.time import SEOUL, now_seoul
 
+if TYPE_CHECKING:
+    from yeouido.brokers.sync import Broker
+
 log = logging.getLogger("yeouido.run")
+
+WALL_CLOCK_DELAY = timedelta(seconds=2)
+"""How long after a bar's end its timer fires when the clock is not the market's own."""
 
 MAX_CLOCK_SKEW = timedelta(minutes=2)
 """A first trade stamped further than this from the clock moves the clock to the trades'."""
@@ -115,4 +122,43 @@ def parse_until(text: str) -> time | str:
         raise InvalidInput.for_field("until", text, "use HH:MM, HH:MM:SS or close") from None
 
 
-__all__ = ["MAX_CLOCK_SKEW", "MarketClock", "ServiceTime", "parse_until"]
+@dataclass(frozen=True, slots=True)
+class ClockSource:
+    """Where a broker's market time comes from, and how bars are timed on it."""
+
+    read: Callable[[], datetime]
+    follow_trades: bool
+    """Whether the clock also follows the trades' time stamps (a clock not the market's)."""
+    delay: timedelta
+    """How long after a bar's end its timer fires."""
+    service_time: ServiceTime | None = None
+    """The paper service's clock, to refresh now and then."""
+    in_process: bool = False
+    """The simulated market runs in this process (no connection to watch)."""
+
+
+def clock_source(broker: Broker) -> ClockSource:
+    """The market time of ``broker``: the in-process paper market's simulated clock, the
+    paper service's clock, or the Seoul wall clock (following the trades)."""
+    from yeouido.brokers.paper.broker import PaperBroker
+
+    inner = broker.async_broker
+    if isinstance(inner, PaperBroker):
+        return ClockSource(lambda: inner.now, False, timedelta(0), in_process=True)
+    connection = getattr(inner, "connection", None)
+    if broker.name == "paper" and connection is not None and hasattr(connection, "call"):
+        service_time = ServiceTime(lambda: broker.run(connection.call("GET", "/v1/status")))
+        service_time.refresh()
+        return ClockSource(service_time, True, timedelta(seconds=1), service_time)
+    return ClockSource(now_seoul, True, WALL_CLOCK_DELAY)
+
+
+__all__ = [
+    "MAX_CLOCK_SKEW",
+    "WALL_CLOCK_DELAY",
+    "ClockSource",
+    "MarketClock",
+    "ServiceTime",
+    "clock_source",
+    "parse_until",
+]

@@ -43,12 +43,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
-import signal
-import threading
 import time as wall
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, time, timedelta
-from types import FrameType
 from typing import Any
 
 import pandas as pd
@@ -64,7 +61,7 @@ from yeouido.model.errors import (
     YeouidoError,
 )
 from yeouido.model.market_data import Bar, Trade
-from yeouido.model.time import SEOUL, now_seoul
+from yeouido.model.time import SEOUL
 from yeouido.net.retry import RetryPolicy
 from yeouido.net.secrets import install_log_masking
 from yeouido.strategy.base import INTERVALS, Strategy
@@ -74,7 +71,13 @@ from yeouido.strategy.live_bars import (
     BarBuilder,
     regular_session,
 )
-from yeouido.strategy.live_clock import MarketClock, ServiceTime, parse_until
+from yeouido.strategy.live_clock import (
+    ClockSource,
+    MarketClock,
+    ServiceTime,
+    clock_source,
+    parse_until,
+)
 from yeouido.strategy.live_context import LiveContext, order_version
 from yeouido.strategy.live_events import (
     WAKE,
@@ -85,6 +88,7 @@ from yeouido.strategy.live_events import (
     subscribe,
 )
 from yeouido.strategy.live_jobs import JobScheduler
+from yeouido.strategy.live_stop import cancel_open_orders, stop_on_signals
 from yeouido.strategy.live_warmup import indicator_values, split_warmup, warmup_shortfall
 from yeouido.strategy.run_summary import RunSummary
 
@@ -102,8 +106,6 @@ SILENCE_SECONDS = 30.0
 """Wall seconds without any event after which a broker is asked something to check it."""
 DRAIN_SECONDS = 2.0
 CANCEL_WAIT_SECONDS = 5.0
-WALL_CLOCK_DELAY = timedelta(seconds=2)
-"""How long after a bar's end its timer fires when the clock is not the market's own."""
 
 
 class _StrategyFailed(Exception):
@@ -292,9 +294,8 @@ class LiveRuntime:
     def _connect_first(self) -> None:
         broker = self._open()
         self._broker = broker
-        clock_source, follow, delay = self._clock_source(broker)
-        self._clock = MarketClock(clock_source, follow_trades=follow)
-        self._builder.delay = delay
+        source = self._use_clock(broker)
+        self._clock = MarketClock(source.read, follow_trades=source.follow_trades)
         ab = broker.async_broker
         mode = "paper" if broker.name == "paper" or getattr(ab, "env", None) == "mock" else "live"
         office = getattr(ab, "office", None)
@@ -340,21 +341,12 @@ class LiveRuntime:
             log.info("connected to %s (its start reconciled the account)", broker.name)
         return broker
 
-    def _clock_source(self, broker: Broker) -> tuple[Callable[[], datetime], bool, timedelta]:
-        from yeouido.brokers.paper.broker import PaperBroker
-
-        ab = broker.async_broker
-        self._in_process = isinstance(ab, PaperBroker)
-        self._service_time = None
-        if isinstance(ab, PaperBroker):
-            return (lambda: ab.now), False, timedelta(0)
-        connection = getattr(ab, "connection", None)
-        if broker.name == "paper" and connection is not None and hasattr(connection, "call"):
-            service_time = ServiceTime(lambda: broker.run(connection.call("GET", "/v1/status")))
-            service_time.refresh()
-            self._service_time = service_time
-            return service_time, True, timedelta(seconds=1)
-        return now_seoul, True, WALL_CLOCK_DELAY
+    def _use_clock(self, broker: Broker) -> ClockSource:
+        source = clock_source(broker)
+        self._in_process = source.in_process
+        self._service_time = source.service_time
+        self._builder.delay = source.delay
+        return source
 
     def _subscribe(self, broker: Broker, *, warm_up: bool) -> Subscription:
         """Subscribe to trades and order events, read where the fill log stands and (the
@@ -632,9 +624,8 @@ class LiveRuntime:
         assert ctx is not None and clock is not None
         self._broker = broker
         ctx.attach(broker)
-        source, follow, delay = self._clock_source(broker)
-        clock.set_source(source, follow_trades=follow)
-        self._builder.delay = delay
+        source = self._use_clock(broker)
+        clock.set_source(source.read, follow_trades=source.follow_trades)
         before = clock.now()
         self._subscribe(broker, warm_up=False)
         if clock.raw() < before - timedelta(minutes=1):
@@ -767,30 +758,7 @@ class LiveRuntime:
     def _cancel_open_orders(self) -> None:
         ctx, broker = self.ctx, self._broker
         assert ctx is not None and broker is not None
-        try:
-            open_ids = [o.order_id for o in broker.orders(open_only=True) if ctx.owns(o.order_id)]
-        except YeouidoError as error:
-            log.warning("could not list open orders to cancel: %s", _describe(error))
-            return
-        for order_id in open_ids:
-            try:
-                broker.cancel(order_id)
-            except YeouidoError as error:
-                log.warning("could not cancel %s: %s", order_id, _describe(error))
-        deadline = wall.monotonic() + CANCEL_WAIT_SECONDS
-        remaining = list(open_ids)
-        while remaining and wall.monotonic() < deadline:
-            try:
-                remaining = [i for i in remaining if broker.order(i).is_open]
-            except YeouidoError:
-                break
-            if remaining:
-                wall.sleep(0.05)
-        log.info(
-            "cancel on stop: %d open order(s) cancelled%s",
-            len(open_ids) - len(remaining),
-            f", {len(remaining)} still open" if remaining else "",
-        )
+        cancel_open_orders(broker, ctx.owns, CANCEL_WAIT_SECONDS)
         self._drain(limit=0.5)
 
     def _collect(self) -> None:
@@ -813,29 +781,6 @@ class LiveRuntime:
 
 def _describe(error: BaseException) -> str:
     return str(error) if isinstance(error, YeouidoError) else f"{type(error).__name__}: {error}"
-
-
-@contextlib.contextmanager
-def stop_on_signals(runtime: LiveRuntime) -> Iterator[None]:
-    """Stop ``runtime`` on SIGINT/SIGTERM (a second signal interrupts the stopping); only
-    in the main thread, elsewhere a no-op."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-        if len(received) > 1:
-            raise KeyboardInterrupt
-        runtime.stop_soon(f"signal {signal.Signals(signum).name}")
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 def run_live(
