@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
@@ -147,7 +147,9 @@ class OrderEvent:
     """One change of an order: a status change (``fill`` is ``None``) or a fill.
 
     ``order`` is the order after the change (``None`` for a fill of an order this process
-    does not know, which reconciliation reports).
+    does not know, which reconciliation reports): the order manager's own object, which it
+    keeps changing — a reader on another thread copies it once (see
+    :func:`yeouido.strategy.live_context.snapshot`).
     """
 
     order_id: str
@@ -158,6 +160,10 @@ class OrderEvent:
     fill: Fill | None = None
     reason: str | None = None
     order: Order | None = None
+    sequence: int | None = None
+    """For a fill: its place in the order manager's fill log (see
+    :meth:`yeouido.brokers.oms_broker.OmsBroker.fills_since`); ``None`` when the broker
+    keeps no such log."""
 
     @property
     def kind(self) -> str:
@@ -168,6 +174,70 @@ class OrderEvent:
 MarketEvent = Trade | OrderBook
 MarketCallback = Callable[[MarketEvent], None]
 OrderCallback = Callable[[OrderEvent], None]
+
+
+class DataClient(Protocol):
+    """The market-data part of a broker adapter: what :class:`OmsBroker`'s market-data
+    methods delegate to (the execution side is :class:`~yeouido.oms.execution.ExecutionClient`).
+    """
+
+    name: str
+
+    async def start(self) -> None:
+        """Connect (tokens, sockets) before the first request."""
+        ...
+
+    async def close(self) -> None:
+        """Disconnect and release resources."""
+        ...
+
+    async def instrument(self, code: str) -> Instrument:
+        """The instrument with ``code`` (from the adapter's instrument provider)."""
+        ...
+
+    async def quote(self, code: str) -> Quote:
+        """Last trade, best bid and ask (with the base price and limits when the venue
+        gives them: the pre-trade checks use them)."""
+        ...
+
+    async def orderbook(self, code: str) -> OrderBook:
+        """Ten levels a side."""
+        ...
+
+    async def bars(
+        self,
+        code: str,
+        interval: str = "1d",
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> pd.DataFrame:
+        """OHLCV bars indexed by bar start time (Seoul)."""
+        ...
+
+    def on_market(
+        self,
+        codes: Iterable[str],
+        callback: MarketCallback,
+        kinds: Iterable[str] = ("trades", "books"),
+    ) -> Callable[[], None]:
+        """Call ``callback`` with each trade and book of ``codes``; returns an unsubscribe."""
+        ...
+
+
+class AccountClient(Protocol):
+    """The account part of a broker adapter (usually its execution client)."""
+
+    async def positions(self) -> list[Position]:
+        """Holdings, with average price and P&L."""
+        ...
+
+    async def balance(self) -> Balance:
+        """Cash: deposit, D+1 and D+2 amounts, buying power."""
+        ...
+
+    async def buying_power(self, code: str, price: Price) -> BuyingPower:
+        """What a buy of ``code`` at ``price`` can use now."""
+        ...
 
 
 class AsyncBroker(ABC):

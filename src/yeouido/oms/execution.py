@@ -9,6 +9,13 @@ to the handlers registered with :meth:`ExecutionClient.set_handlers` (fill notic
 status changes). A ``send_*`` that raises :class:`~yeouido.model.errors.ConnectionFailed` or
 :class:`TimeoutError` has an *unknown* outcome: the order manager leaves the order in flight
 until an update or a reconciliation settles it.
+
+The order manager owns every order's state (with its journal). A client keeps only what it
+needs to talk to its venue — the map between the venue's order numbers and the client order
+ids, and the few per-order venue facts a modify or cancel needs. A client that must read an
+order's quantities (e.g. to turn a venue's cumulative fill counts into fills) implements
+:class:`OrderStateReader`: the order manager hands it a read-only :class:`KnownOrders` view of
+itself before it reconciles.
 """
 
 from __future__ import annotations
@@ -16,12 +23,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from yeouido.model.account import Fill, Position
 from yeouido.model.enums import OrderStatus
 from yeouido.model.instrument import Price
-from yeouido.model.orders import OrderRequest
+from yeouido.model.orders import Order, OrderRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,4 +119,33 @@ class ExecutionClient(Protocol):
 
     async def order_status(self, client_order_id: str) -> VenueOrder | None:
         """The venue's view of one order, or ``None`` when the venue never received it."""
+        ...
+
+
+class KnownOrders(Protocol):
+    """The order manager's orders and fills as an execution client may read them.
+
+    The objects are the order manager's own: a client reads them and never changes them.
+    """
+
+    def find(self, order_id: str) -> Order | None:
+        """The order with client order id ``order_id``, or ``None`` when there is none."""
+        ...
+
+    def orders(self, open_only: bool = False) -> list[Order]:
+        """Every order (or the open ones), oldest first."""
+        ...
+
+    def fills(self, start: datetime | None = None, end: datetime | None = None) -> list[Fill]:
+        """The fills applied (``start <= time < end``), in the order they were applied."""
+        ...
+
+
+@runtime_checkable
+class OrderStateReader(Protocol):
+    """An execution client that reads the order manager's orders instead of keeping its own."""
+
+    def bind_orders(self, orders: KnownOrders) -> None:
+        """Read order state from ``orders`` from now on (called once by the order manager,
+        after it loaded the journal and before it reconciles)."""
         ...

@@ -118,7 +118,9 @@ class JournalEvent:
 
 @dataclass(slots=True)
 class JournalState:
-    """What :meth:`Journal.load` restores: the orders (oldest first) and the fills."""
+    """What :meth:`Journal.load` restores: the orders (oldest first) and the fills (in the
+    order they were recorded, so a fill's place in the list is the same in every process that
+    reads the journal)."""
 
     orders: list[Order] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
@@ -421,6 +423,9 @@ class Journal:
 
     def fills(self, broker: str | None = None) -> list[Fill]:
         """The stored fills (of ``broker``, when given), in time order."""
+        return self._fills(broker, "time, rowid")
+
+    def _fills(self, broker: str | None, order: str) -> list[Fill]:
         query = (
             "SELECT order_id, trade_id, code, side, quantity, price, time, commission, tax,"
             " venue FROM fills"
@@ -428,10 +433,10 @@ class Journal:
         with self._lock:
             self._write_pending()
             if broker is None:
-                rows = self._connection.execute(query + " ORDER BY time, rowid").fetchall()
+                rows = self._connection.execute(f"{query} ORDER BY {order}").fetchall()
             else:
                 rows = self._connection.execute(
-                    query + " WHERE broker=? ORDER BY time, rowid", (broker,)
+                    f"{query} WHERE broker=? ORDER BY {order}", (broker,)
                 ).fetchall()
         return [_fill_in(row) for row in rows]
 
@@ -465,7 +470,7 @@ class Journal:
             status_value = OrderStatus(status)
             if not restored.history or restored.history[-1][1] is not status_value:
                 restored.history.append((_time_in(time), status_value))
-        state.fills = self.fills(broker)
+        state.fills = self._fills(broker, "rowid")
         return state
 
 

@@ -10,6 +10,15 @@ An outcome that is unknown (the send raised :class:`~yeouido.model.errors.Connec
 or :class:`TimeoutError`) is never guessed: the order stays in flight (SUBMITTED,
 PENDING_MODIFY or PENDING_CANCEL) until a pushed update or :meth:`OrderManager.reconcile`
 settles it.
+
+The manager is the one owner of order state on the live path: execution clients keep only
+their venue's order numbers (and read the orders through
+:class:`~yeouido.oms.execution.KnownOrders` when they need quantities), brokers and
+strategies read the manager's orders and receive its events. Each fill is de-duplicated
+here, by its trade id, against the journal, and gets a place in the manager's fill log
+(:attr:`OrderFilled.sequence`), the same in every process that opens the journal: a reader
+that reconnects asks for the fills after the last place it saw
+(:meth:`OrderManager.fills_since`) instead of remembering trade ids.
 """
 
 from __future__ import annotations
@@ -40,7 +49,13 @@ from yeouido.model.errors import (
 )
 from yeouido.model.instrument import Price
 from yeouido.model.orders import Order, OrderRequest
-from yeouido.oms.execution import AccountSnapshot, ExecutionClient, VenueOrder, VenueOrderUpdate
+from yeouido.oms.execution import (
+    AccountSnapshot,
+    ExecutionClient,
+    OrderStateReader,
+    VenueOrder,
+    VenueOrderUpdate,
+)
 from yeouido.oms.ids import ClientOrderIdGenerator
 from yeouido.oms.journal import Journal
 from yeouido.oms.positions import PositionBook
@@ -73,7 +88,9 @@ class OrderStatusChanged:
 @dataclass(frozen=True, slots=True)
 class OrderFilled:
     """An order filled; ``order_known`` is false for a fill of an order the journal does
-    not know (then ``status`` is ``None``)."""
+    not know (then ``status`` is ``None``). ``sequence`` is the fill's place in the order
+    manager's fill log (1 for the first fill the journal holds; see
+    :meth:`OrderManager.fills_since`)."""
 
     order_id: str
     fill: Fill
@@ -81,6 +98,7 @@ class OrderFilled:
     filled_quantity: int
     remaining_quantity: int
     order_known: bool = True
+    sequence: int = 0
 
 
 OrderEvent = OrderStatusChanged | OrderFilled
@@ -132,7 +150,8 @@ class OrderManager:
     # -- life cycle ---------------------------------------------------------------------
 
     async def start(self) -> ReconciliationReport:
-        """Load the journal, register the handlers on the client and reconcile."""
+        """Load the journal (the only time it is read), give the client its read-only view of
+        the orders, register the handlers on it and reconcile."""
         if self._started:
             raise InvalidInput.for_field("order manager", "started", "start() runs once")
         state = self._journal.load(self._broker)
@@ -143,6 +162,8 @@ class OrderManager:
         self._fills = list(state.fills)
         self._trade_ids = {fill.trade_id for fill in state.fills}
         self._book_buffer = []
+        if isinstance(self._client, OrderStateReader):
+            self._client.bind_orders(self)
         self._client.set_handlers(self._on_update, self._on_fill)
         self._started = True
         try:
@@ -271,6 +292,10 @@ class OrderManager:
                 f"no order {order_id!r} in this order manager", field="order_id", value=order_id
             ) from None
 
+    def find(self, order_id: str) -> Order | None:
+        """The order ``order_id``, or ``None`` when there is none."""
+        return self._orders.get(order_id)
+
     def orders(self, open_only: bool = False) -> list[Order]:
         """Every order (or the open ones), oldest first."""
         source = self._open if open_only else self._orders
@@ -287,6 +312,16 @@ class OrderManager:
             for fill in self._fills
             if (start is None or fill.time >= start) and (end is None or fill.time < end)
         ]
+
+    @property
+    def fill_count(self) -> int:
+        """How many fills the log holds: the place of the last one (0 when none)."""
+        return len(self._fills)
+
+    def fills_since(self, sequence: int) -> list[tuple[int, Fill]]:
+        """The fills after place ``sequence`` of the fill log, each with its place."""
+        start = max(0, sequence)
+        return [(start + offset + 1, fill) for offset, fill in enumerate(self._fills[start:])]
 
     def positions(self) -> dict[str, Position]:
         """Non-flat positions by code: the starting snapshot plus every fill since."""
@@ -402,6 +437,7 @@ class OrderManager:
             return False
         self._trade_ids.add(fill.trade_id)
         self._fills.append(fill)
+        sequence = len(self._fills)
         if apply_to_positions:
             if self._book_buffer is not None:
                 self._book_buffer.append(fill)
@@ -409,7 +445,7 @@ class OrderManager:
                 self._book.apply(fill)
         if order is None:
             log.warning("fill %s of an order this journal does not know", fill.trade_id)
-            self._emit(OrderFilled(fill.order_id, fill, None, fill.quantity, 0, False))
+            self._emit(OrderFilled(fill.order_id, fill, None, fill.quantity, 0, False, sequence))
             return True
         self._track_open(order)
         if previous is not None and previous is not order.status:
@@ -418,7 +454,12 @@ class OrderManager:
             )
         self._emit(
             OrderFilled(
-                order.order_id, fill, order.status, order.filled_quantity, order.remaining_quantity
+                order.order_id,
+                fill,
+                order.status,
+                order.filled_quantity,
+                order.remaining_quantity,
+                sequence=sequence,
             )
         )
         return True

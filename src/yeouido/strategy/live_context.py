@@ -12,12 +12,18 @@ completed live bars — never the forming bar.
 The runtime owns the context: it feeds it bars, trades and order events on its one thread,
 and swaps the broker after a reconnect (:meth:`LiveContext.attach`). Strategies call it only
 from their callbacks, on that same thread.
+
+The broker's order manager owns the orders. The context keeps, for the strategy's orders
+only, the copy of each order as of the last event processed (what a strategy reads between
+two events must not change under it). Each state of an order is copied once, on the
+broker's loop where the order manager changes it: by the runtime when an event arrives, by
+:meth:`LiveContext.fetch_order` and by the order calls here.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,7 +31,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from yeouido.brokers.base import OrderEvent
+from yeouido.brokers.base import AsyncBroker, OrderEvent
 from yeouido.brokers.sync import Broker
 from yeouido.krx.costs import CostModel
 from yeouido.krx.ticks import price_limits
@@ -40,7 +46,8 @@ MODES = ("paper", "live")
 
 
 def snapshot(order: Order) -> Order:
-    """A copy of ``order`` as it is now (the broker keeps changing its own object)."""
+    """A copy of ``order`` as it is now (the order manager keeps changing its own object;
+    take it on the broker's loop)."""
     copied = copy.copy(order)
     copied.history = list(order.history)
     return copied
@@ -144,13 +151,34 @@ class LiveContext(Context):
         return series.times[-1] if series is not None and series.times else None
 
     def adopt(self, order: Order) -> bool:
-        """Track ``order`` as one of the strategy's (its snapshot replaces an older one);
-        returns whether the snapshot was newer."""
+        """Track ``order`` — a copy (:func:`snapshot`), which the context keeps as it is — as
+        one of the strategy's, replacing an older copy; returns whether it was newer."""
         known = self._orders.get(order.order_id)
         if known is not None and order_version(order) < order_version(known):
             return False
-        self._orders[order.order_id] = snapshot(order)
+        self._orders[order.order_id] = order
         return True
+
+    def _copied(self, call: Callable[[AsyncBroker], Awaitable[Order]]) -> Order:
+        """Run ``call`` on the broker's loop and copy the order it gives, there."""
+
+        async def run() -> Order:
+            return snapshot(await call(self._broker.async_broker))
+
+        return self._broker.run(run())
+
+    def fetch_order(self, order_id: str) -> Order:
+        """A copy of the order manager's order ``order_id`` as it is now."""
+        return self._copied(lambda broker: broker.order(order_id))
+
+    def fetch_orders(self, open_only: bool = False) -> list[Order]:
+        """Copies of the order manager's orders (the open ones) as they are now."""
+
+        async def run() -> list[Order]:
+            broker = self._broker.async_broker
+            return [snapshot(order) for order in await broker.orders(open_only)]
+
+        return self._broker.run(run())
 
     def owns(self, order_id: str) -> bool:
         """Whether ``order_id`` is one of the strategy's orders."""
@@ -236,7 +264,7 @@ class LiveContext(Context):
         if request.code not in self._history:
             raise_unknown_symbol(request.code, self.symbols)
         self.invalidate()
-        order = self._broker.submit(request)
+        order = self._copied(lambda broker: broker.submit(request))
         self.adopt(order)
         return self._orders[order.order_id]
 
@@ -245,14 +273,14 @@ class LiveContext(Context):
     ) -> Order:
         """Change an open order's open quantity and/or price."""
         self.invalidate()
-        order = self._broker.modify(order_id, quantity, price)
+        order = self._copied(lambda broker: broker.modify(order_id, quantity, price))
         self.adopt(order)
         return self._orders.get(order.order_id, order)
 
     def cancel(self, order_id: str) -> Order:
         """Cancel an open order."""
         self.invalidate()
-        order = self._broker.cancel(order_id)
+        order = self._copied(lambda broker: broker.cancel(order_id))
         self.adopt(order)
         return self._orders.get(order.order_id, order)
 

@@ -14,8 +14,11 @@
    (``on_order``) are queued by the broker's thread, and one runtime thread dispatches
    everything in order: ``on_trade`` for each trade, ``on_bar`` for each completed bar (after
    feeding ``ctx.indicators``), ``on_order`` for each status change and ``on_fill`` for each
-   fill — once per fill, by its trade id, across reconnects —, and scheduled jobs when the
-   market time passes their time on a trading day.
+   fill, and scheduled jobs when the market time passes their time on a trading day. The
+   broker's order manager delivers each fill once; the runtime follows its fill log by
+   place (:attr:`OrderEvent.sequence <yeouido.brokers.base.OrderEvent.sequence>`), so after a
+   reconnect it asks for the fills after the last place it handled and skips the events of
+   the closed connection still queued — it keeps no set of trade ids.
 
 When the broker connection fails (:class:`~yeouido.model.errors.ConnectionFailed`,
 :class:`~yeouido.model.errors.CircuitOpen`, or the market stream stops) the runtime closes
@@ -37,50 +40,57 @@ the trades' time when the first trade shows a different clock, as with a simulat
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import queue
-import signal
-import threading
 import time as wall
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from types import FrameType
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 
-from yeouido.brokers.base import AsyncBroker, MarketEvent, OrderEvent
+from yeouido.brokers.base import OrderEvent
 from yeouido.brokers.sync import Broker
 from yeouido.krx.costs import CostModel
-from yeouido.model.account import Balance, Fill, Position
+from yeouido.model.account import Fill
 from yeouido.model.errors import (
-    BrokerError,
     CircuitOpen,
     ConnectionFailed,
     InvalidInput,
-    NotSupported,
     YeouidoError,
 )
 from yeouido.model.market_data import Bar, Trade
-from yeouido.model.orders import Order
-from yeouido.model.time import SEOUL, now_seoul
+from yeouido.model.time import SEOUL
 from yeouido.net.retry import RetryPolicy
 from yeouido.net.secrets import install_log_masking
 from yeouido.strategy.base import INTERVALS, Strategy
 from yeouido.strategy.failure import strategy_failure
 from yeouido.strategy.live_bars import (
-    DAILY,
     DAILY_CLOSE_GRACE,
-    INTERVAL_MINUTES,
     BarBuilder,
-    aggregate,
-    bar_close_time,
     regular_session,
 )
-from yeouido.strategy.live_context import LiveContext, order_version, snapshot
+from yeouido.strategy.live_clock import (
+    ClockSource,
+    MarketClock,
+    ServiceTime,
+    clock_source,
+    parse_until,
+)
+from yeouido.strategy.live_context import LiveContext, order_version
+from yeouido.strategy.live_events import (
+    WAKE,
+    OrderItem,
+    Subscription,
+    TradeItem,
+    stream_alive,
+    subscribe,
+)
+from yeouido.strategy.live_jobs import JobScheduler
+from yeouido.strategy.live_stop import cancel_open_orders, stop_on_signals
+from yeouido.strategy.live_warmup import indicator_values, split_warmup, warmup_shortfall
+from yeouido.strategy.run_summary import RunSummary
 
 log = logging.getLogger("yeouido.run")
 
@@ -94,247 +104,15 @@ SERVICE_CLOCK_SECONDS = 1.0
 """Wall seconds between two readings of the paper service's clock."""
 SILENCE_SECONDS = 30.0
 """Wall seconds without any event after which a broker is asked something to check it."""
-JOB_GRACE = timedelta(minutes=1)
-"""A job first seen more than this after its time today waits for its next day."""
 DRAIN_SECONDS = 2.0
 CANCEL_WAIT_SECONDS = 5.0
-WALL_CLOCK_DELAY = timedelta(seconds=2)
-"""How long after a bar's end its timer fires when the clock is not the market's own."""
-MAX_CLOCK_SKEW = timedelta(minutes=2)
 
 
 class _StrategyFailed(Exception):
     """A strategy callback raised: the run stops."""
 
 
-@dataclass(frozen=True, slots=True)
-class _TradeItem:
-    trade: Trade
-
-
-@dataclass(frozen=True, slots=True)
-class _OrderItem:
-    event: OrderEvent
-
-
-_WAKE = object()
-
-
-# -- time -------------------------------------------------------------------------------
-class MarketClock:
-    """The market's time as the strategy sees it: never goes back.
-
-    ``source`` gives the time; with ``follow_trades`` the clock also moves forward to the
-    time of any trade stamped later than it, and the first trade whose time is more than
-    :data:`MAX_CLOCK_SKEW` away from it sets an offset (a simulated sandbox's clock).
-    """
-
-    def __init__(self, source: Callable[[], datetime], *, follow_trades: bool) -> None:
-        self._source = source
-        self.follow_trades = follow_trades
-        self._offset = timedelta(0)
-        self._last: datetime | None = None
-        self._synced = not follow_trades
-
-    def set_source(self, source: Callable[[], datetime], *, follow_trades: bool) -> None:
-        """Read the time from ``source`` from now on (after a reconnect)."""
-        self._source = source
-        self.follow_trades = follow_trades
-
-    def raw(self) -> datetime:
-        """The source's time with the offset, without the never-back rule."""
-        try:
-            moment = self._source()
-        except YeouidoError:
-            moment = self._last or now_seoul()
-        return (moment + self._offset).astimezone(SEOUL)
-
-    def now(self) -> datetime:
-        """The current market time (aware, Seoul)."""
-        moment = self.raw()
-        if self._last is not None and moment < self._last:
-            return self._last
-        self._last = moment
-        return moment
-
-    def observe(self, moment: datetime) -> None:
-        """A trade stamped ``moment`` was seen."""
-        if not self.follow_trades:
-            return
-        current = self.raw()
-        if not self._synced:
-            self._synced = True
-            if abs(moment - current) > MAX_CLOCK_SKEW:
-                self._offset += moment - current
-                self._last = None
-                skew = (moment - current).total_seconds()
-                log.info(
-                    "the trades' clock is %+.0f s from this machine's: market time follows the "
-                    "trades",
-                    skew,
-                )
-            return
-        if moment > current:
-            self._offset += moment - current
-
-    def restart(self) -> None:
-        """Forget the last time given (the market started a new session behind it)."""
-        self._last = None
-
-
-class ServiceTime:
-    """The paper service's simulated clock, read every so often and run on in between at
-    the service's speed."""
-
-    def __init__(self, fetch: Callable[[], Any]) -> None:
-        self._fetch = fetch
-        self._base = now_seoul()
-        self._speed = 0.0
-        self._at = wall.monotonic()
-        self.refreshed = 0.0
-
-    def refresh(self) -> None:
-        """Ask the service for its time (raises :class:`ConnectionFailed` when it is gone)."""
-        data = self._fetch()
-        if not isinstance(data, Mapping) or "now" not in data:
-            raise ConnectionFailed("the paper service gave no status", field="service")
-        self._base = datetime.fromisoformat(str(data["now"])).astimezone(SEOUL)
-        self._speed = float(data.get("speed") or 0.0)
-        self._at = wall.monotonic()
-        self.refreshed = self._at
-
-    def __call__(self) -> datetime:
-        return self._base + timedelta(seconds=(wall.monotonic() - self._at) * self._speed)
-
-
-def parse_until(text: str) -> time | str:
-    """``"HH:MM"``/``"HH:MM:SS"`` (Seoul market time) or ``"close"``."""
-    value = text.strip().lower()
-    if value == "close":
-        return "close"
-    try:
-        return time.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput.for_field("until", text, "use HH:MM, HH:MM:SS or close") from None
-
-
-# -- the summary --------------------------------------------------------------------------
-@dataclass(slots=True)
-class RunSummary:
-    """What a run did: its orders, fills and the account at the end."""
-
-    strategy: str
-    broker: str
-    mode: str
-    symbols: tuple[str, ...]
-    interval: str
-    started: datetime | None = None
-    ended: datetime | None = None
-    stop_reason: str = ""
-    error: str | None = None
-    on_start_ran: bool = False
-    on_stop_ran: bool = False
-    reconnects: int = 0
-    trades: int = 0
-    bars: int = 0
-    late_trades: int = 0
-    duplicate_fills: int = 0
-    recovered_fills: int = 0
-    orders: list[Order] = field(default_factory=list)
-    fills: list[Fill] = field(default_factory=list)
-    positions: list[Position] = field(default_factory=list)
-    balance: Balance | None = None
-    messages: list[tuple[datetime, str]] = field(default_factory=list)
-    broker_closed: bool = False
-    _failure: BaseException | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def failure(self) -> BaseException | None:
-        """The exception the strategy raised, when it did (its traceback for ``--debug``)."""
-        return self._failure
-
-    @property
-    def ok(self) -> bool:
-        """Whether the run ended without a strategy error."""
-        return self.error is None
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly description (``--json``)."""
-        from yeouido.brokers.paper.wire import encode
-
-        data: dict[str, Any] = encode(self)
-        data["messages"] = [
-            {"time": moment.isoformat(), "message": text} for moment, text in self.messages
-        ]
-        data["ok"] = self.ok
-        return data
-
-
 # -- the runtime --------------------------------------------------------------------------
-def _bar_values(bar: Bar) -> tuple[float, float, float, float, float, float]:
-    return (
-        float(bar.open),
-        float(bar.high),
-        float(bar.low),
-        float(bar.close),
-        float(bar.volume),
-        float(bar.time.astimezone(SEOUL).date().toordinal()),
-    )
-
-
-def _frame_bars(frame: pd.DataFrame | None, code: str, interval: str) -> list[Bar]:
-    if frame is None or frame.empty:
-        return []
-    index = pd.DatetimeIndex(frame.index)
-    if index.tz is None:
-        index = index.tz_localize(SEOUL)
-    columns = [frame[name].to_numpy() for name in ("open", "high", "low", "close", "volume")]
-    bars = []
-    for position, moment in enumerate(index):
-        o, h, low, c, v = (int(column[position]) for column in columns)
-        bars.append(Bar(code, moment.to_pydatetime().astimezone(SEOUL), o, h, low, c, v, interval))
-    return bars
-
-
-def warmup_shortfall(histories: Iterable[Sequence[Bar]], wanted: int) -> str:
-    """The tail of the warm-up log line: what a shorter history than ``wanted`` means."""
-    if all(len(bars) >= wanted for bars in histories):
-        return ""
-    return (
-        " (the broker's history is shorter: warming up on what there is; indicators fill "
-        "from live bars)"
-    )
-
-
-def _is_trading_day(day: date) -> bool:
-    from yeouido.krx.calendar import is_trading_day
-
-    try:
-        return is_trading_day(day)
-    except YeouidoError:
-        return day.weekday() < 5
-
-
-def _previous_trading_day(day: date) -> date | None:
-    from yeouido.krx.calendar import previous_trading_day
-
-    try:
-        return previous_trading_day(day)
-    except YeouidoError:
-        return None
-
-
-def _stream_alive(broker: AsyncBroker) -> bool:
-    """Whether the broker's push stream still runs, where the broker lets that be seen."""
-    connected = getattr(broker, "connected", None)
-    if isinstance(connected, bool):
-        return connected
-    reader = getattr(broker, "_reader", None)  # the paper service client's websocket reader
-    if isinstance(reader, asyncio.Future):
-        return not reader.done()
-    return True
-
-
 def check_symbols(symbols: Iterable[str]) -> tuple[str, ...]:
     """The symbols as a tuple of listed KRX codes, in order and without repeats; raises
     :class:`InvalidInput` naming ``symbols`` otherwise."""
@@ -429,12 +207,14 @@ class LiveRuntime:
         self._service_time: ServiceTime | None = None
         self._in_process = False
         self._builder = BarBuilder(self.interval)
-        self._seen_fills: set[str] = set()
+        self._fill_place: int | None = None
+        """The place in the order manager's fill log of the last fill handled (``None``:
+        the broker keeps no fill log; its fill events are taken as they come)."""
+        self._recovered: list[tuple[int, Fill]] = []
         self._delivered: dict[str, int] = {}
         self._warmup_bars: dict[str, list[Bar]] = {}
-        self._seen_jobs: set[int] = set()
+        self._jobs = JobScheduler()
         self._processed_time: datetime | None = None
-        self._first_job_day: date | None = None
         self.failure: BaseException | None = None
         """The exception a strategy callback raised, when one did."""
         self._callbacks_open = False
@@ -457,7 +237,7 @@ class LiveRuntime:
     def stop(self, reason: str = "requested") -> None:
         """Ask the run to stop (thread-safe; the first reason given is kept)."""
         self.stop_soon(reason)
-        self._queue.put(_WAKE)
+        self._queue.put(WAKE)
 
     def stop_soon(self, reason: str = "requested") -> None:
         """Ask the run to stop without taking any lock (safe in a signal handler); the
@@ -514,9 +294,8 @@ class LiveRuntime:
     def _connect_first(self) -> None:
         broker = self._open()
         self._broker = broker
-        clock_source, follow, delay = self._clock_source(broker)
-        self._clock = MarketClock(clock_source, follow_trades=follow)
-        self._builder.delay = delay
+        source = self._use_clock(broker)
+        self._clock = MarketClock(source.read, follow_trades=source.follow_trades)
         ab = broker.async_broker
         mode = "paper" if broker.name == "paper" or getattr(ab, "env", None) == "mock" else "live"
         office = getattr(ab, "office", None)
@@ -540,13 +319,12 @@ class LiveRuntime:
                 raise InvalidInput.for_field(
                     "symbols", code, f"unknown to the {broker.name} broker ({error.message})"
                 ) from None
-        self._seen_fills = {fill.trade_id for fill in broker.fills()}
-        for order in broker.orders(open_only=True):
+        for order in ctx.fetch_orders(open_only=True):
             if order.code in self.symbols:
                 ctx.adopt(order)
                 self._delivered[order.order_id] = order_version(order)[0]
-        frames, snapshot_time = self._subscribe(broker, warm_up=self.warmup > 0)
-        self._load_warmup(frames, snapshot_time)
+        subscription = self._subscribe(broker, warm_up=self.warmup > 0)
+        self._load_warmup(subscription.frames, subscription.moment)
         now = self._clock.now()
         self.summary.started = now
         if isinstance(self.until, time):
@@ -563,99 +341,42 @@ class LiveRuntime:
             log.info("connected to %s (its start reconciled the account)", broker.name)
         return broker
 
-    def _clock_source(self, broker: Broker) -> tuple[Callable[[], datetime], bool, timedelta]:
-        from yeouido.brokers.paper.broker import PaperBroker
+    def _use_clock(self, broker: Broker) -> ClockSource:
+        source = clock_source(broker)
+        self._in_process = source.in_process
+        self._service_time = source.service_time
+        self._builder.delay = source.delay
+        return source
 
-        ab = broker.async_broker
-        self._in_process = isinstance(ab, PaperBroker)
-        self._service_time = None
-        if isinstance(ab, PaperBroker):
-            return (lambda: ab.now), False, timedelta(0)
-        venue_status = getattr(ab, "venue_status", None)  # a venue-protocol client
-        if broker.name == "paper" and callable(venue_status):
-            service_time = ServiceTime(lambda: broker.run(venue_status()))
-            service_time.refresh()
-            self._service_time = service_time
-            return service_time, True, timedelta(seconds=1)
-        return now_seoul, True, WALL_CLOCK_DELAY
-
-    def _subscribe(
-        self, broker: Broker, *, warm_up: bool
-    ) -> tuple[dict[str, pd.DataFrame | None], datetime]:
-        """Subscribe to trades and order events and (the first time) read the warm-up bars,
-        in one go on the broker's loop so that no trade falls between the two."""
-        ab = broker.async_broker
-        items = self._queue
+    def _subscribe(self, broker: Broker, *, warm_up: bool) -> Subscription:
+        """Subscribe to trades and order events, read where the fill log stands and (the
+        first time) the warm-up bars, in one go on the broker's loop so that no trade or
+        fill falls between them."""
         clock = self._clock
         assert clock is not None
-        codes = list(self.symbols)
-        source = DAILY if self.interval == DAILY else "1m"
-        minutes = INTERVAL_MINUTES.get(self.interval, 1)
-
-        def on_market(event: MarketEvent) -> None:
-            if isinstance(event, Trade):
-                items.put(_TradeItem(event))
-
-        def on_order(event: OrderEvent) -> None:
-            if event.order is not None:
-                event = OrderEvent(
-                    event.order_id,
-                    event.code,
-                    event.time,
-                    event.status,
-                    event.previous,
-                    event.fill,
-                    event.reason,
-                    snapshot(event.order),
-                )
-            items.put(_OrderItem(event))
-
-        async def subscribe() -> tuple[
-            list[Callable[[], None]], dict[str, pd.DataFrame | None], datetime
-        ]:
-            unsubscribe = [ab.on_order(on_order)]
-            unsubscribe.append(ab.on_market(codes, on_market, kinds=("trades",)))
-            moment = clock.raw()
-            frames: dict[str, pd.DataFrame | None] = {}
-            if not warm_up:
-                return unsubscribe, frames, moment
-            if source == DAILY:
-                start = moment - timedelta(days=int(self.warmup * 1.5) + 10)
-            else:
-                start = moment - timedelta(minutes=(self.warmup + 1) * minutes)
-            for code in codes:
-                try:
-                    frames[code] = await ab.bars(code, source, start=start)
-                except NotSupported as error:
-                    log.info("warm-up: %s has no %s bars (%s)", broker.name, source, error.message)
-                    frames[code] = None
-                except (ConnectionFailed, CircuitOpen):
-                    raise
-                except BrokerError as error:
-                    log.warning("warm-up: no %s bars of %s: %s", source, code, error)
-                    frames[code] = None
-            return unsubscribe, frames, moment
-
-        unsubscribe, frames, moment = broker.run(subscribe())
-        self._unsubscribe = unsubscribe
-        return frames, moment
+        subscription = broker.run(
+            subscribe(
+                broker.async_broker,
+                self._queue,
+                self.symbols,
+                clock.raw,
+                fill_place=self._fill_place,
+                warmup=(self.interval, self.warmup) if warm_up else None,
+            )
+        )
+        self._unsubscribe = subscription.unsubscribe
+        self._fill_place = subscription.fill_place
+        self._recovered = subscription.missed
+        return subscription
 
     def _load_warmup(self, frames: Mapping[str, pd.DataFrame | None], moment: datetime) -> None:
         ctx = self.ctx
         assert ctx is not None
-        source = DAILY if self.interval == DAILY else "1m"
         counts = []
         for code in self.symbols:
-            bars = _frame_bars(frames.get(code), code, source)
-            if self.interval not in (DAILY, "1m"):
-                bars = aggregate(bars, self.interval)
-            done = [
-                bar
-                for bar in bars
-                if bar_close_time(bar.time, self.interval) + self._builder.delay <= moment
-            ]
-            forming = bars[len(done) :]
-            done = done[-self.warmup :] if self.warmup else []
+            done, forming = split_warmup(
+                frames.get(code), code, self.interval, self.warmup, moment, self._builder.delay
+            )
             for bar in done:
                 ctx.add_bar(bar)
                 self._builder.mark_emitted(code, bar.time)
@@ -715,9 +436,9 @@ class LiveRuntime:
 
     # -- dispatch --------------------------------------------------------------------------
     def _handle(self, item: object) -> None:
-        if isinstance(item, _TradeItem):
+        if isinstance(item, TradeItem):
             self._on_trade(item.trade)
-        elif isinstance(item, _OrderItem):
+        elif isinstance(item, OrderItem):
             self._on_order_event(item.event)
 
     def _on_trade(self, trade: Trade) -> None:
@@ -746,7 +467,7 @@ class LiveRuntime:
         self._last_event = wall.monotonic()
         ctx.observe(event)
         if event.fill is not None:
-            self._fill_seen(event.fill)
+            self._fill_seen(event.fill, event.sequence)
             return
         if event.status is None or event.order is None or not ctx.owns(event.order_id):
             return
@@ -756,13 +477,15 @@ class LiveRuntime:
         self._delivered[event.order_id] = version
         self._call("on_order", self.strategy.on_order, event.order)
 
-    def _fill_seen(self, fill: Fill, *, recovered: bool = False) -> None:
+    def _fill_seen(self, fill: Fill, sequence: int | None, *, recovered: bool = False) -> None:
         ctx = self.ctx
         assert ctx is not None
-        if fill.trade_id in self._seen_fills:
-            self.summary.duplicate_fills += 1
-            return
-        self._seen_fills.add(fill.trade_id)
+        if sequence is not None and self._fill_place is not None:
+            if sequence <= self._fill_place:
+                # queued by a connection closed since: the catch-up handled it
+                self.summary.duplicate_fills += 1
+                return
+            self._fill_place = sequence
         if not ctx.owns(fill.order_id):
             return
         ctx.invalidate()
@@ -793,7 +516,7 @@ class LiveRuntime:
         if not self._callbacks_open:
             return
         try:
-            ctx.indicators.feed(bar.code, _bar_values(bar))
+            ctx.indicators.feed(bar.code, indicator_values(bar))
         except Exception as error:
             self._fail("indicators", error)
 
@@ -843,27 +566,7 @@ class LiveRuntime:
     def _run_jobs(self, now: datetime) -> None:
         ctx = self.ctx
         assert ctx is not None
-        if not ctx.jobs:
-            return
-        day = now.date()
-        if not _is_trading_day(day):
-            return
-        for job in list(ctx.jobs):
-            if job.cancelled:
-                continue
-            at = datetime.combine(day, job.at, tzinfo=SEOUL)
-            if id(job) not in self._seen_jobs:
-                self._seen_jobs.add(id(job))
-                if now - at > JOB_GRACE:
-                    job.last_run = day  # its time today passed before the run began
-                    continue
-            if self._first_job_day is None:
-                self._first_job_day = day
-            # as in a backtest, the first day of the run counts as a new week and month
-            previous = None if day == self._first_job_day else _previous_trading_day(day)
-            if now < at or not job.due_on(day, previous):
-                continue
-            job.last_run = day
+        for job in self._jobs.due(ctx.jobs, now):
             self._call("scheduled job", job.callback)
 
     def _check_limits(self, now: datetime) -> None:
@@ -876,7 +579,7 @@ class LiveRuntime:
         broker = self._broker
         if broker is None or self._in_process:
             return
-        if not _stream_alive(broker.async_broker):
+        if not stream_alive(broker.async_broker):
             raise ConnectionFailed(f"the {broker.name} stream stopped", field="broker")
         if wall.monotonic() - self._last_event > SILENCE_SECONDS:
             self._last_event = wall.monotonic()
@@ -921,9 +624,8 @@ class LiveRuntime:
         assert ctx is not None and clock is not None
         self._broker = broker
         ctx.attach(broker)
-        source, follow, delay = self._clock_source(broker)
-        clock.set_source(source, follow_trades=follow)
-        self._builder.delay = delay
+        source = self._use_clock(broker)
+        clock.set_source(source.read, follow_trades=source.follow_trades)
         before = clock.now()
         self._subscribe(broker, warm_up=False)
         if clock.raw() < before - timedelta(minutes=1):
@@ -945,7 +647,7 @@ class LiveRuntime:
             if not known.is_open:
                 continue
             try:
-                current = broker.order(known.order_id)
+                current = ctx.fetch_order(known.order_id)
             except (ConnectionFailed, CircuitOpen):
                 raise
             except YeouidoError:
@@ -954,10 +656,10 @@ class LiveRuntime:
             version = order_version(current)[0]
             if version > self._delivered.get(current.order_id, 0):
                 self._delivered[current.order_id] = version
-                self._call("on_order", self.strategy.on_order, snapshot(current))
-        for fill in sorted(broker.fills(), key=lambda item: item.time):
-            if fill.trade_id not in self._seen_fills:
-                self._fill_seen(fill, recovered=True)
+                self._call("on_order", self.strategy.on_order, current)
+        recovered, self._recovered = self._recovered, []
+        for sequence, fill in recovered:
+            self._fill_seen(fill, sequence, recovered=True)
         ctx.invalidate()
 
     def _close_broker(self) -> None:
@@ -1027,9 +729,9 @@ class LiveRuntime:
             except queue.Empty:
                 return
             try:
-                if isinstance(item, _TradeItem):
+                if isinstance(item, TradeItem):
                     ctx.note_trade(item.trade)
-                elif isinstance(item, _OrderItem):
+                elif isinstance(item, OrderItem):
                     self._on_order_event(item.event)
             except _StrategyFailed:
                 continue
@@ -1056,30 +758,7 @@ class LiveRuntime:
     def _cancel_open_orders(self) -> None:
         ctx, broker = self.ctx, self._broker
         assert ctx is not None and broker is not None
-        try:
-            open_ids = [o.order_id for o in broker.orders(open_only=True) if ctx.owns(o.order_id)]
-        except YeouidoError as error:
-            log.warning("could not list open orders to cancel: %s", _describe(error))
-            return
-        for order_id in open_ids:
-            try:
-                broker.cancel(order_id)
-            except YeouidoError as error:
-                log.warning("could not cancel %s: %s", order_id, _describe(error))
-        deadline = wall.monotonic() + CANCEL_WAIT_SECONDS
-        remaining = list(open_ids)
-        while remaining and wall.monotonic() < deadline:
-            try:
-                remaining = [i for i in remaining if broker.order(i).is_open]
-            except YeouidoError:
-                break
-            if remaining:
-                wall.sleep(0.05)
-        log.info(
-            "cancel on stop: %d open order(s) cancelled%s",
-            len(open_ids) - len(remaining),
-            f", {len(remaining)} still open" if remaining else "",
-        )
+        cancel_open_orders(broker, ctx.owns, CANCEL_WAIT_SECONDS)
         self._drain(limit=0.5)
 
     def _collect(self) -> None:
@@ -1089,7 +768,7 @@ class LiveRuntime:
         orders = []
         for known in ctx.orders:
             try:
-                orders.append(snapshot(broker.order(known.order_id)))
+                orders.append(ctx.fetch_order(known.order_id))
             except YeouidoError:
                 orders.append(known)
         summary.orders = orders
@@ -1102,29 +781,6 @@ class LiveRuntime:
 
 def _describe(error: BaseException) -> str:
     return str(error) if isinstance(error, YeouidoError) else f"{type(error).__name__}: {error}"
-
-
-@contextlib.contextmanager
-def stop_on_signals(runtime: LiveRuntime) -> Iterator[None]:
-    """Stop ``runtime`` on SIGINT/SIGTERM (a second signal interrupts the stopping); only
-    in the main thread, elsewhere a no-op."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-        if len(received) > 1:
-            raise KeyboardInterrupt
-        runtime.stop_soon(f"signal {signal.Signals(signum).name}")
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 def run_live(

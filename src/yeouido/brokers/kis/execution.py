@@ -1,9 +1,13 @@
 """The execution-client contract (:class:`~yeouido.oms.execution.ExecutionClient`) over KIS.
 
 KIS knows orders by its own order number (``ODNO``); a modify or cancel gets a new number
-whose ``ORGN_ODNO``/``OODER_NO`` points at the original. The client keeps the map from
-every number to the order manager's client order id (rebuilt from the journal and the
-day's ``inquire-daily-ccld`` rows after a restart).
+whose ``ORGN_ODNO``/``OODER_NO`` points at the original. The order manager owns the orders:
+this client keeps only the map from every number to the client order id, with the few facts
+KIS needs to address an order again (its branch ``KRX_FWDG_ORD_ORGNO``, the division and
+price last sent) — :class:`KisOrderRef`. Quantities, fills and statuses are read from the
+order manager's orders (:class:`~yeouido.oms.execution.KnownOrders`, bound on start); after a
+restart the map is rebuilt from those orders' venue order ids and the day's
+``inquire-daily-ccld`` rows.
 
 KIS fill notices carry no execution id, so a fill's ``trade_id`` is
 ``<YYYYMMDD>-<client order id>-<cumulative filled quantity>`` (an orphan fill uses the
@@ -14,7 +18,11 @@ price of the missing part.
 
 A new order is retried only on ``EGW00201`` (refused before it ran); a timeout or 5xx is an
 unknown outcome (``ConnectionFailed``), settled later by :meth:`order_status`, which
-matches the day's unclaimed orders by code, side, quantity and price.
+matches the day's unclaimed order numbers with the order manager's orders still waiting for
+their first answer, by code, side, quantity and price.
+
+Also the account: positions, balance and buying power (``inquire-balance``,
+``inquire-psbl-order``).
 """
 
 from __future__ import annotations
@@ -28,23 +36,31 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
+from yeouido.brokers.base import BuyingPower
 from yeouido.brokers.kis import protocol as p
-from yeouido.brokers.kis.parsing import CcldRow, Notice, parse_ccld_row, parse_positions
+from yeouido.brokers.kis.parsing import (
+    CcldRow,
+    Notice,
+    parse_balance,
+    parse_ccld_row,
+    parse_positions,
+    to_int,
+)
 from yeouido.brokers.kis.rest import KisRest
-from yeouido.model.account import Fill, Position
+from yeouido.model.account import Balance, Fill, Position
 from yeouido.model.enums import OrderStatus, Side, Venue
 from yeouido.model.errors import ConnectionFailed, NotSupported, OrderNotOpen
 from yeouido.model.instrument import Price
-from yeouido.model.orders import OrderRequest
+from yeouido.model.orders import Order, OrderRequest
 from yeouido.model.time import SEOUL, now_seoul
 from yeouido.oms.execution import (
     AccountSnapshot,
     FillHandler,
+    KnownOrders,
     UpdateHandler,
     VenueOrder,
     VenueOrderUpdate,
 )
-from yeouido.oms.journal import JournalState
 
 log = logging.getLogger(__name__)
 
@@ -67,51 +83,32 @@ def _price(amount: int, quantity: int) -> Price:
 
 
 @dataclass(slots=True)
-class Tracked:
-    """What the client knows of one order."""
+class KisOrderRef:
+    """How KIS knows one of our orders: its order numbers and what a change must repeat."""
 
     client_order_id: str
-    code: str
-    side: Side
-    quantity: int
-    price: Price | None
     odno: str = ""
-    first_odno: str = ""
+    """The latest order number (the ``ORGN_ODNO`` of the next modify or cancel)."""
     orgno: str = ""
-    division: str = "00"
-    venue: Venue = Venue.KRX
-    filled: int = 0
-    filled_value: Price = 0
-    status: OrderStatus = S.ACCEPTED
-    sent_at: datetime | None = None
+    """The branch that took the order (``KRX_FWDG_ORD_ORGNO``)."""
+    division: str = ""
+    """The ``ORD_DVSN`` last sent ("" until known: then derived from the request)."""
+    price: Price | None = None
+    """The unit price last sent (``None`` for a market-like division)."""
     odnos: set[str] = field(default_factory=set)
 
-    @property
-    def open_quantity(self) -> int:
-        """What is left to fill (0 once final)."""
-        if self.status.is_terminal:
-            return 0
-        return max(0, self.quantity - self.filled)
 
-    def venue_order(self, at: datetime | None = None, reason: str = "") -> VenueOrder:
-        """As the order manager's :class:`VenueOrder`."""
-        status = self.status
-        if not status.is_terminal:
-            status = S.PARTIALLY_FILLED if self.filled else S.ACCEPTED
-            if self.filled >= self.quantity > 0:
-                status = S.FILLED
-        return VenueOrder(
-            client_order_id=self.client_order_id,
-            venue_order_id=self.odno,
-            code=self.code,
-            status=status,
-            quantity=self.quantity,
-            filled_quantity=self.filled,
-            open_quantity=self.open_quantity if status is not S.FILLED else 0,
-            price=self.price,
-            reason=reason,
-            updated_at=at,
-        )
+class _NoOrders:
+    """The view used before the order manager binds its own: no orders, no fills."""
+
+    def find(self, order_id: str) -> Order | None:
+        return None
+
+    def orders(self, open_only: bool = False) -> list[Order]:
+        return []
+
+    def fills(self, start: datetime | None = None, end: datetime | None = None) -> list[Fill]:
+        return []
 
 
 @dataclass(slots=True)
@@ -131,8 +128,44 @@ class _Aggregate:
         return sum(row.remaining for row in self.rows if not row.canceled)
 
 
+def _open_quantity(order: Order) -> int:
+    return 0 if order.status.is_terminal else max(0, order.remaining_quantity)
+
+
+def _venue_order(
+    client_order_id: str,
+    odno: str,
+    code: str,
+    *,
+    quantity: int,
+    filled: int,
+    price: Price | None,
+    status: OrderStatus,
+    at: datetime,
+    reason: str = "",
+) -> VenueOrder:
+    """A :class:`VenueOrder`; a live ``status`` is refined by the filled quantity."""
+    if not status.is_terminal:
+        status = S.PARTIALLY_FILLED if filled else S.ACCEPTED
+        if filled >= quantity > 0:
+            status = S.FILLED
+    open_quantity = 0 if status.is_terminal else max(0, quantity - filled)
+    return VenueOrder(
+        client_order_id=client_order_id,
+        venue_order_id=odno,
+        code=code,
+        status=status,
+        quantity=quantity,
+        filled_quantity=filled,
+        open_quantity=open_quantity,
+        price=price,
+        reason=reason,
+        updated_at=at,
+    )
+
+
 class KisExecutionClient:
-    """Orders, their state and fills over KIS REST and the websocket notices."""
+    """Orders and fills over KIS REST and the websocket notices, and the account."""
 
     name = "kis"
 
@@ -148,46 +181,40 @@ class KisExecutionClient:
         self._clock = clock
         self._on_update: UpdateHandler | None = None
         self._on_fill: FillHandler | None = None
-        self.orders: dict[str, Tracked] = {}
+        self._orders: KnownOrders = _NoOrders()
+        self.refs: dict[str, KisOrderRef] = {}
+        """What KIS needs per client order id (the only per-order state kept here)."""
         self._by_odno: dict[str, str] = {}
-        self._unknown: dict[str, Tracked] = {}
-        self._fills: dict[str, Fill] = {}
         self._buffer: list[Notice] = []
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.catch_ups = 0
 
     # -- the contract --------------------------------------------------------------------
     def set_handlers(self, on_update: UpdateHandler, on_fill: FillHandler) -> None:
-        """Where pushed updates and fills go."""
+        """Where pushed updates and fills go; notices that arrived before, of orders the
+        order manager has bound, are applied now."""
         self._on_update, self._on_fill = on_update, on_fill
+        known = [
+            n for n in self._buffer if n.odno in self._by_odno or n.original_odno in self._by_odno
+        ]
+        if known:
+            self._buffer = [n for n in self._buffer if n not in known]
+            for notice in known:
+                self.handle_notice(notice)
 
-    def seed(self, state: JournalState) -> None:
-        """Rebuild the ODNO map and filled quantities from the journal (before reconcile)."""
-        for order in state.orders:
-            tracked = Tracked(
-                order.order_id,
-                order.code,
-                order.side,
-                order.request.quantity,
-                order.request.price,
-                odno=order.venue_order_id or "",
-                first_odno=order.venue_order_id or "",
-                filled=order.filled_quantity,
-                filled_value=order.filled_value,
-                status=order.status if order.status.is_terminal else S.ACCEPTED,
-                venue=order.request.venue,
-            )
-            self.orders[order.order_id] = tracked
-            if tracked.odno:
-                self._map(tracked, tracked.odno)
-        for fill in state.fills:
-            self._fills[fill.trade_id] = fill
+    def bind_orders(self, orders: KnownOrders) -> None:
+        """Read the orders from the order manager; map the order numbers it knows."""
+        self._orders = orders
+        for order in orders.orders():
+            if order.venue_order_id:
+                self._map(self._ref(order.order_id), order.venue_order_id)
 
     async def send_order(self, client_order_id: str, request: OrderRequest) -> VenueOrder:
         """``order-cash``; idempotent per client order id."""
-        known = self.orders.get(client_order_id)
+        known = self.refs.get(client_order_id)
         if known is not None and known.odno:
-            return known.venue_order(self._clock())
+            return self._answer(client_order_id, known, request, self._clock())
         division = p.ord_dvsn(request.order_type, request.tif, request.session)
         price = request.price if p.ORD_DVSN[division].needs_price else None
         body = {
@@ -200,17 +227,8 @@ class KisExecutionClient:
             "SLL_TYPE": "01" if request.side is Side.SELL else "",
             "CNDT_PRIC": str(int(request.stop_price)) if request.stop_price is not None else "",
         }
-        tracked = Tracked(
-            client_order_id,
-            request.code,
-            request.side,
-            request.quantity,
-            price,
-            division=division,
-            venue=request.venue,
-            sent_at=self._clock(),
-        )
-        self.orders[client_order_id] = tracked
+        ref = KisOrderRef(client_order_id, division=division, price=price)
+        self.refs[client_order_id] = ref
         try:
             response = await self.rest.call(
                 "order-cash",
@@ -219,101 +237,137 @@ class KisExecutionClient:
                 order=True,
             )
         except BaseException as error:
-            if isinstance(error, ConnectionFailed | TimeoutError):
-                self._unknown[client_order_id] = tracked
-            else:
-                self.orders.pop(client_order_id, None)
+            if not isinstance(error, ConnectionFailed | TimeoutError) and not ref.odno:
+                self.refs.pop(client_order_id, None)  # refused: KIS has no such order
             raise
         output = response.output("output")
-        tracked.orgno = str(
-            output.get("KRX_FWDG_ORD_ORGNO") or output.get("krx_fwdg_ord_orgno") or ""
-        )
-        odno = str(output.get("ODNO") or output.get("odno") or "").strip()
-        tracked.first_odno = odno
-        self._map(tracked, odno)
-        self._replay(odno)
-        return tracked.venue_order(self._ack_time(output))
+        ref.orgno = str(output.get("KRX_FWDG_ORD_ORGNO") or output.get("krx_fwdg_ord_orgno") or "")
+        self._map(ref, str(output.get("ODNO") or output.get("odno") or "").strip())
+        self._replay(ref.odno)
+        return self._answer(client_order_id, ref, request, self._ack_time(output))
 
     async def send_modify(
         self, client_order_id: str, price: Price | None, quantity: int | None
     ) -> VenueOrder:
         """``order-rvsecncl`` 01: a new price and/or open quantity (no increase)."""
-        tracked = self._open(client_order_id)
-        if quantity is not None and quantity > tracked.open_quantity:
+        order, ref = self._open(client_order_id)
+        open_quantity = _open_quantity(order)
+        if quantity is not None and quantity > open_quantity:
             raise NotSupported(
                 "KIS cannot increase an order's quantity by modifying it "
-                f"(open {tracked.open_quantity}, asked {quantity}); place a new order",
+                f"(open {open_quantity}, asked {quantity}); place a new order",
                 field="quantity",
                 value=quantity,
             )
-        division = tracked.division
+        division = self._division(order, ref)
         if price is not None and not p.ORD_DVSN[division].needs_price:
             division = "00"
-        new_price = price if price is not None else tracked.price
-        body = self._change_body(tracked, p.RVSE_CNCL_MODIFY, division, new_price, quantity)
+        new_price = price if price is not None else ref.price
+        body = self._change_body(order, ref, p.RVSE_CNCL_MODIFY, division, new_price, quantity)
         response = await self.rest.call("order-rvsecncl", body=body, order=True)
         output = response.output("output")
-        self._map(tracked, str(output.get("ODNO") or output.get("odno") or "").strip())
-        tracked.division = division
-        if price is not None:
-            tracked.price = price
-        if quantity is not None:
-            tracked.quantity = tracked.filled + quantity
-        return tracked.venue_order(self._ack_time(output))
+        self._map(ref, str(output.get("ODNO") or output.get("odno") or "").strip())
+        ref.division, ref.price = division, new_price
+        total = order.request.quantity if quantity is None else order.filled_quantity + quantity
+        return _venue_order(
+            client_order_id,
+            ref.odno,
+            order.code,
+            quantity=total,
+            filled=order.filled_quantity,
+            price=new_price,
+            status=S.ACCEPTED,
+            at=self._ack_time(output),
+        )
 
     async def send_cancel(self, client_order_id: str, quantity: int | None = None) -> VenueOrder:
         """``order-rvsecncl`` 02: cancel all, or ``quantity`` of the open part."""
-        tracked = self._open(client_order_id)
-        body = self._change_body(
-            tracked, p.RVSE_CNCL_CANCEL, tracked.division, tracked.price, quantity
-        )
+        order, ref = self._open(client_order_id)
+        division = self._division(order, ref)
+        body = self._change_body(order, ref, p.RVSE_CNCL_CANCEL, division, ref.price, quantity)
         response = await self.rest.call("order-rvsecncl", body=body, order=True)
         output = response.output("output")
-        self._map(tracked, str(output.get("ODNO") or output.get("odno") or "").strip())
-        if quantity is None or quantity >= tracked.open_quantity:
-            tracked.status = S.CANCELED
+        self._map(ref, str(output.get("ODNO") or output.get("odno") or "").strip())
+        total, status = order.request.quantity, S.ACCEPTED
+        if quantity is None or quantity >= _open_quantity(order):
+            status = S.CANCELED
         else:
-            tracked.quantity -= quantity
-        return tracked.venue_order(self._ack_time(output))
+            total -= quantity
+        return _venue_order(
+            client_order_id,
+            ref.odno,
+            order.code,
+            quantity=total,
+            filled=order.filled_quantity,
+            price=ref.price,
+            status=status,
+            at=self._ack_time(output),
+        )
 
     async def snapshot(self, since: datetime) -> AccountSnapshot:
-        """Today's open orders and fills (from ``inquire-daily-ccld``) and the positions."""
+        """Today's open orders and fills (from ``inquire-daily-ccld``: the fills the order
+        manager has, and those it is missing) and the positions."""
         aggregates = await self._aggregates(since)
         missing = self._missing_fills(aggregates)
         open_orders: list[VenueOrder] = []
         for key, aggregate in aggregates.items():
-            tracked = self.orders.get(key)
-            if tracked is None:
+            order = self._orders.find(key)
+            if order is None:
                 open_orders.extend(self._orphan_orders(key, aggregate))
                 continue
-            self._adopt(tracked, aggregate)
-            if tracked.open_quantity > 0:
-                open_orders.append(tracked.venue_order(self._clock()))
+            view = self._venue_view(order, aggregate)
+            if view.open_quantity > 0:
+                open_orders.append(view)
         positions = await self.positions()
-        fills = [
-            *(f for f in self._fills.values() if f.time >= since),
-            *(f for f in missing if f.trade_id not in self._fills),
-        ]
-        for fill in missing:
-            self._fills[fill.trade_id] = fill
+        known = self._orders.fills(start=since)
+        known_ids = {fill.trade_id for fill in known}
+        fills = [*known, *(fill for fill in missing if fill.trade_id not in known_ids)]
         return AccountSnapshot(open_orders=open_orders, fills=fills, positions=positions)
 
     async def order_status(self, client_order_id: str) -> VenueOrder | None:
         """The venue's view of one order, or ``None`` when KIS never received it."""
         start = datetime.combine(self._day(), datetime.min.time(), SEOUL)
         aggregates = await self._aggregates(start - timedelta(days=1))
-        tracked = self.orders.get(client_order_id)
+        order = self._orders.find(client_order_id)
         aggregate = aggregates.get(client_order_id)
-        if tracked is None or aggregate is None or not aggregate.rows:
+        if order is None or aggregate is None or not aggregate.rows:
             return None
-        self._adopt(tracked, aggregate)
-        return tracked.venue_order(self._clock())
+        return self._venue_view(order, aggregate)
 
-    # -- positions (shared with the broker) ------------------------------------------------
+    # -- the account -----------------------------------------------------------------------
     async def positions(self) -> list[Position]:
         """Holdings (every page of ``inquire-balance``)."""
         rows, _ = await self.rest.rows("inquire-balance", balance_query(self.rest))
         return parse_positions(rows)
+
+    async def balance(self) -> Balance:
+        """Deposit, D+1, D+2 (``inquire-balance`` output2)."""
+        _, last = await self.rest.rows("inquire-balance", balance_query(self.rest))
+        totals = last.get("output2") or {}
+        if isinstance(totals, list):
+            totals = totals[0] if totals else {}
+        return parse_balance(totals, now_seoul())
+
+    async def buying_power(self, code: str, price: Price) -> BuyingPower:
+        """``inquire-psbl-order``: the cash and the quantity it buys at ``price``."""
+        response = await self.rest.call(
+            "inquire-psbl-order",
+            params={
+                **self.rest.account_fields(),
+                "PDNO": code,
+                "ORD_UNPR": str(int(price)),
+                "ORD_DVSN": "00",
+                "CMA_EVLU_AMT_ICLD_YN": "N",
+                "OVRS_ICLD_YN": "N",
+            },
+        )
+        output = response.output("output")
+        return BuyingPower(
+            code,
+            price,
+            to_int(output.get("nrcvb_buy_amt") or output.get("ord_psbl_cash")),
+            to_int(output.get("nrcvb_buy_qty") or output.get("max_buy_qty")),
+        )
 
     # -- notices ----------------------------------------------------------------------------
     def handle_notice(self, notice: Notice) -> None:
@@ -323,83 +377,114 @@ class KisExecutionClient:
             if len(self._buffer) < MAX_BUFFERED_NOTICES:
                 self._buffer.append(notice)
             return
-        tracked = self.orders[key]
+        order = self._orders.find(key)
+        if order is None:
+            log.warning("KIS notice for %s, an order the order manager does not hold", key)
+            return
         if notice.is_fill:
-            self._notice_fill(tracked, notice)
+            self._notice_fill(order, notice)
             return
         status: OrderStatus | None = None
         if notice.refused and notice.change == p.RCTF_NEW:
             status = S.REJECTED
         elif notice.change == p.RCTF_CANCEL and (
-            notice.accepted == "3" or tracked.status is S.CANCELED
+            notice.accepted == "3" or order.status is S.CANCELED
         ):
             status = S.EXPIRED if notice.accepted == "3" else S.CANCELED
-        elif notice.change == p.RCTF_CANCEL and notice.quantity >= tracked.open_quantity:
+        elif notice.change == p.RCTF_CANCEL and notice.quantity >= _open_quantity(order):
             status = S.CANCELED
         if status is None:
             return
-        tracked.status = status
         self._emit_update(
             VenueOrderUpdate(
-                key, tracked.odno, status, notice.time, open_quantity=0, reason=status.value
+                key, self.refs[key].odno, status, notice.time, open_quantity=0, reason=status.value
             )
         )
 
-    def _notice_fill(self, tracked: Tracked, notice: Notice) -> None:
+    def _notice_fill(self, order: Order, notice: Notice) -> None:
         if notice.quantity <= 0:
             return
-        if tracked.filled + notice.quantity > tracked.quantity:
+        cumulative = order.filled_quantity + notice.quantity
+        if cumulative > order.request.quantity:
             log.info(
                 "KIS fill notice for %s beyond its quantity (already caught up); ignored",
-                tracked.client_order_id,
+                order.order_id,
             )
             return
-        tracked.filled += notice.quantity
-        tracked.filled_value += notice.price * notice.quantity
-        fill = Fill(
-            order_id=tracked.client_order_id,
-            trade_id=trade_id(notice.time.date(), tracked.client_order_id, tracked.filled),
-            code=tracked.code,
-            side=tracked.side,
-            quantity=notice.quantity,
-            price=notice.price,
-            time=notice.time,
-            venue=tracked.venue,
+        self._emit_fill(
+            Fill(
+                order_id=order.order_id,
+                trade_id=trade_id(notice.time.date(), order.order_id, cumulative),
+                code=order.code,
+                side=order.side,
+                quantity=notice.quantity,
+                price=notice.price,
+                time=notice.time,
+                venue=order.request.venue,
+            )
         )
-        self._fills[fill.trade_id] = fill
-        self._emit_fill(fill)
 
     async def catch_up(self) -> list[Fill]:
-        """Fetch today's orders over REST and push every fill not yet seen (after a
-        reconnect: no fill is missed while the socket was down)."""
+        """Fetch today's orders over REST and push every fill the order manager does not
+        have, and every final status it has not seen (after a reconnect: no fill is missed
+        while the socket was down)."""
         async with self._lock:
             since = datetime.combine(self._day(), datetime.min.time(), SEOUL)
             aggregates = await self._aggregates(since)
             missing = self._missing_fills(aggregates)
             for fill in missing:
-                self._fills[fill.trade_id] = fill
                 self._emit_fill(fill)
             for key, aggregate in aggregates.items():
-                tracked = self.orders.get(key)
-                if tracked is not None and not tracked.status.is_terminal:
-                    before = tracked.status
-                    self._adopt(tracked, aggregate)
-                    if tracked.status.is_terminal and tracked.status is not before:
-                        self._emit_update(
-                            VenueOrderUpdate(
-                                key, tracked.odno, tracked.status, self._clock(), open_quantity=0
-                            )
+                order = self._orders.find(key)
+                if order is None or order.status.is_terminal:
+                    continue
+                view = self._venue_view(order, aggregate)
+                if view.status.is_terminal:
+                    self._emit_update(
+                        VenueOrderUpdate(
+                            key, view.venue_order_id, view.status, self._clock(), open_quantity=0
                         )
+                    )
+            self.catch_ups += 1
             return missing
 
     # -- helpers ----------------------------------------------------------------------------
-    def _map(self, tracked: Tracked, odno: str) -> None:
+    def _ref(self, client_order_id: str) -> KisOrderRef:
+        ref = self.refs.get(client_order_id)
+        if ref is None:
+            ref = self.refs[client_order_id] = KisOrderRef(client_order_id)
+        return ref
+
+    def _map(self, ref: KisOrderRef, odno: str) -> None:
         if not odno:
             return
-        tracked.odno = odno
-        tracked.first_odno = tracked.first_odno or odno
-        tracked.odnos.add(odno)
-        self._by_odno[odno] = tracked.client_order_id
+        ref.odno = odno
+        ref.odnos.add(odno)
+        self._by_odno[odno] = ref.client_order_id
+
+    def _answer(
+        self, client_order_id: str, ref: KisOrderRef, request: OrderRequest, at: datetime
+    ) -> VenueOrder:
+        """The acknowledgement of a new order (its fills as the order manager has them)."""
+        order = self._orders.find(client_order_id)
+        return _venue_order(
+            client_order_id,
+            ref.odno,
+            request.code,
+            quantity=request.quantity,
+            filled=0 if order is None else order.filled_quantity,
+            price=ref.price,
+            status=S.ACCEPTED if order is None or not order.status.is_terminal else order.status,
+            at=at,
+        )
+
+    def _division(self, order: Order, ref: KisOrderRef) -> str:
+        if not ref.division:
+            request = order.request
+            ref.division = p.ord_dvsn(request.order_type, request.tif, request.session)
+            if ref.price is None and p.ORD_DVSN[ref.division].needs_price:
+                ref.price = request.price
+        return ref.division
 
     def _replay(self, odno: str) -> None:
         waiting = [n for n in self._buffer if odno in (n.odno, n.original_odno)]
@@ -408,17 +493,19 @@ class KisExecutionClient:
             for notice in waiting:
                 self.handle_notice(notice)
 
-    def _open(self, client_order_id: str) -> Tracked:
-        tracked = self.orders.get(client_order_id)
-        if tracked is None or not tracked.odno or tracked.open_quantity <= 0:
+    def _open(self, client_order_id: str) -> tuple[Order, KisOrderRef]:
+        order = self._orders.find(client_order_id)
+        ref = self.refs.get(client_order_id)
+        if order is None or ref is None or not ref.odno or _open_quantity(order) <= 0:
             raise OrderNotOpen.for_field(
                 "order_id", client_order_id, "no open KIS order with this id"
             )
-        return tracked
+        return order, ref
 
     def _change_body(
         self,
-        tracked: Tracked,
+        order: Order,
+        ref: KisOrderRef,
         kind: str,
         division: str,
         price: Price | None,
@@ -426,14 +513,14 @@ class KisExecutionClient:
     ) -> dict[str, str]:
         return {
             **self.rest.account_fields(),
-            "KRX_FWDG_ORD_ORGNO": tracked.orgno,
-            "ORGN_ODNO": tracked.odno,
+            "KRX_FWDG_ORD_ORGNO": ref.orgno,
+            "ORGN_ODNO": ref.odno,
             "ORD_DVSN": division,
             "RVSE_CNCL_DVSN_CD": kind,
             "ORD_QTY": "0" if quantity is None else str(quantity),
             "ORD_UNPR": str(int(price)) if price is not None and division != "01" else "0",
             "QTY_ALL_ORD_YN": "Y" if quantity is None else "N",
-            "EXCG_ID_DVSN_CD": tracked.venue.value,
+            "EXCG_ID_DVSN_CD": order.request.venue.value,
         }
 
     def _ack_time(self, output: dict[str, Any]) -> datetime:
@@ -475,81 +562,94 @@ class KisExecutionClient:
             if key is None:
                 key = ORPHAN_PREFIX + (row.original_odno if row.is_change else row.odno)
             else:
-                tracked = self.orders[key]
-                if row.odno not in tracked.odnos:
-                    tracked.odnos.add(row.odno)
+                ref = self._ref(key)
+                if row.odno not in ref.odnos:
+                    ref.odnos.add(row.odno)
                     self._by_odno[row.odno] = key
             groups.setdefault(key, _Aggregate()).rows.append(row)
         return groups
 
     def _claim(self, row: CcldRow) -> str | None:
-        """Match an order number nobody knows to a send whose outcome was unknown."""
-        for key, tracked in list(self._unknown.items()):
+        """Match an order number nobody knows to an order still waiting for its first
+        answer (a send whose outcome was unknown, here or before a restart)."""
+        for order in self._orders.orders(open_only=True):
+            ref = self.refs.get(order.order_id)
+            if order.status is not S.SUBMITTED or order.venue_order_id or (ref and ref.odno):
+                continue
+            request = order.request
             if (
-                tracked.code == row.code
-                and tracked.side is row.side
-                and tracked.quantity == row.quantity
-                and (tracked.price is None or int(tracked.price) == row.price)
+                request.code == row.code
+                and request.side is row.side
+                and request.quantity == row.quantity
+                and (request.price is None or int(request.price) == row.price)
             ):
-                del self._unknown[key]
-                tracked.first_odno = row.odno
-                self._map(tracked, row.odno)
-                return key
+                ref = self._ref(order.order_id)
+                ref.division = ref.division or row.division
+                self._map(ref, row.odno)
+                return order.order_id
         return None
 
-    def _adopt(self, tracked: Tracked, aggregate: _Aggregate) -> None:
-        """Take the venue's final state where it is ahead of ours."""
-        if tracked.status.is_terminal:
-            return
-        rejected = any(row.rejected for row in aggregate.rows if not row.is_change)
-        canceled = any(row.canceled for row in aggregate.rows)
-        open_quantity = aggregate.open
-        if rejected and aggregate.filled == 0:
-            tracked.status = S.REJECTED
-        elif open_quantity == 0 and canceled:
-            tracked.status = S.CANCELED
-        elif open_quantity > 0:
-            tracked.quantity = max(tracked.filled, aggregate.filled) + open_quantity
+    def _venue_view(self, order: Order, aggregate: _Aggregate) -> VenueOrder:
+        """The venue's view of ``order`` from its ``inquire-daily-ccld`` rows (a final
+        status of ours is kept)."""
+        ref = self._ref(order.order_id)
+        filled = max(order.filled_quantity, aggregate.filled)
+        quantity, status = order.request.quantity, order.status
+        if not status.is_terminal:
+            status = S.ACCEPTED
+            rejected = any(row.rejected for row in aggregate.rows if not row.is_change)
+            canceled = any(row.canceled for row in aggregate.rows)
+            if rejected and aggregate.filled == 0:
+                status = S.REJECTED
+            elif aggregate.open == 0 and canceled:
+                status = S.CANCELED
+            elif aggregate.open > 0:
+                quantity = filled + aggregate.open
+        return _venue_order(
+            order.order_id,
+            ref.odno,
+            order.code,
+            quantity=quantity,
+            filled=filled,
+            price=ref.price if ref.price is not None else order.request.price,
+            status=status,
+            at=self._clock(),
+        )
 
     def _missing_fills(self, aggregates: dict[str, _Aggregate]) -> list[Fill]:
+        """For each order, the filled quantity KIS reports beyond what the order manager
+        has, as one fill at the average price of the missing part."""
         fills = []
         for key, aggregate in aggregates.items():
             total = aggregate.filled
             if total <= 0:
                 continue
             first = aggregate.rows[0]
-            tracked = self.orders.get(key)
-            known = tracked.filled if tracked is not None else self._orphan_filled(key)
-            known_value = tracked.filled_value if tracked is not None else 0
+            order = self._orders.find(key)
+            if order is not None:
+                known, amount = order.filled_quantity, aggregate.amount - int(order.filled_value)
+            else:
+                known = sum(f.quantity for f in self._orders.fills() if f.order_id == key)
+                amount = aggregate.amount
             if total <= known:
                 continue
             quantity = total - known
-            amount = (
-                aggregate.amount - int(known_value) if tracked is not None else aggregate.amount
-            )
-            if tracked is None:
-                quantity = total - known
             price = _price(max(amount, 0), quantity) if amount > 0 else first.price
             last_time = max(row.time for row in aggregate.rows)
-            order_key = key if tracked is not None else key[len(ORPHAN_PREFIX) :]
-            fill = Fill(
-                order_id=key,
-                trade_id=trade_id(last_time.date(), order_key, total),
-                code=first.code,
-                side=first.side,
-                quantity=quantity,
-                price=price,
-                time=last_time,
-                venue=tracked.venue if tracked is not None else Venue.KRX,
+            order_key = key if order is not None else key[len(ORPHAN_PREFIX) :]
+            fills.append(
+                Fill(
+                    order_id=key,
+                    trade_id=trade_id(last_time.date(), order_key, total),
+                    code=first.code,
+                    side=first.side,
+                    quantity=quantity,
+                    price=price,
+                    time=last_time,
+                    venue=order.request.venue if order is not None else Venue.KRX,
+                )
             )
-            if tracked is not None:
-                tracked.filled = total
-                tracked.filled_value = known_value + price * quantity
-            fills.append(fill)
         return fills
-
-    def _orphan_filled(self, key: str) -> int:
-        return sum(f.quantity for f in self._fills.values() if f.order_id == key)
 
     def _orphan_orders(self, key: str, aggregate: _Aggregate) -> Iterable[VenueOrder]:
         if aggregate.open <= 0:
@@ -597,4 +697,4 @@ def balance_query(rest: KisRest) -> dict[str, str]:
     }
 
 
-__all__ = ["KisExecutionClient", "Tracked", "balance_query", "trade_id"]
+__all__ = ["KisExecutionClient", "KisOrderRef", "balance_query", "trade_id"]

@@ -20,28 +20,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from yeouido.brokers.base import (
     ALL_STREAMS,
-    BAR_INDEX_DTYPE,
-    BuyingPower,
     Capabilities,
     MarketCallback,
 )
 from yeouido.brokers.market_view import BrokerMarketView
 from yeouido.brokers.oms_broker import OmsBroker
 from yeouido.brokers.paper.back_office import PaperBackOffice, PaperOptions, check_account
+from yeouido.brokers.paper.data import PaperAccountClient, PaperDataClient, bars_frame
 from yeouido.exchange.venue import Exchange
 from yeouido.krx.costs import CostModel
-from yeouido.model.account import Balance, Fill, Position
+from yeouido.model.account import Fill
 from yeouido.model.enums import OrderType, Session, TimeInForce, Venue
 from yeouido.model.errors import InvalidInput, YeouidoError
-from yeouido.model.instrument import Instrument, Price
-from yeouido.model.market_data import Bar, OrderBook, Quote
-from yeouido.oms.journal import Journal
-from yeouido.oms.reconcile import ReconciliationReport
+from yeouido.model.instrument import Price
 from yeouido.oms.risk import RiskLimits
 from yeouido.paths import data_dir as default_data_dir
 
@@ -53,17 +46,6 @@ PAPER_CAPABILITIES = Capabilities(
     streams=ALL_STREAMS,
 )
 DEFAULT_SERVICE = "http://127.0.0.1:8765"
-
-
-def bars_frame(rows: list[Bar]) -> pd.DataFrame:
-    """Bars as a DataFrame indexed by bar start time (Seoul, also when there are none)."""
-    return pd.DataFrame(
-        {
-            name: [getattr(bar, name) for bar in rows] if rows else np.array([], dtype=np.int64)
-            for name in ("open", "high", "low", "close", "volume")
-        },
-        index=pd.DatetimeIndex([bar.time for bar in rows], name="time", dtype=BAR_INDEX_DTYPE),
-    )
 
 
 def account_root(account: str, data_dir: str | Path | None, kind: str) -> Path:
@@ -79,7 +61,9 @@ def _last_price(exchange: Exchange, code: str) -> Price | None:
 
 
 class PaperBroker(OmsBroker):
-    """Paper trading on a simulated KRX running in this process."""
+    """Paper trading on a simulated KRX running in this process: the order manager over the
+    back office's execution client, market data from :class:`PaperDataClient`, the account
+    from :class:`PaperAccountClient`."""
 
     name = "paper"
     capabilities = PAPER_CAPABILITIES
@@ -106,35 +90,37 @@ class PaperBroker(OmsBroker):
         self._cost_model = CostModel(commission_rate=commission_rate) if commission_rate else None
         self._risk_limits = risk
         self.office: PaperBackOffice | None = None
-        self.report: ReconciliationReport | None = None
-        self._journal: Journal | None = None
 
     async def start(self) -> None:
-        """Open the account, start the market, reconcile the journal with the account."""
+        """Open the account, start the order manager (journal, reconciliation with the
+        account), then the market."""
         office = PaperBackOffice(self.root, self.account, self.options, self._cost_model)
         self.office = office
-        self._journal = Journal(self.root / "journal.sqlite")
+        data = PaperDataClient(office)
+        self.data = data
+        self.account_client = PaperAccountClient(office)
         exchange = office.exchange
         view = BrokerMarketView(
-            self.quote,
+            data.quote,
             instruments=exchange.lookup,
             clock=lambda: office.market.now,
             last_trade=lambda code: _last_price(exchange, code),
         )
-        oms = self.build_order_manager(
-            office.client, self._journal, view, self._risk_limits, clock=lambda: office.market.now
+        await self.start_order_manager(
+            office.client,
+            self.root / "journal.sqlite",
+            view,
+            self._risk_limits,
+            clock=lambda: office.market.now,
         )
-        self.report = await oms.start()
-        office.market.start()
+        await data.start()
 
     async def close(self) -> None:
         """Stop the market and close the files."""
         if self.office is not None:
             await self.office.close()
             self.office = None
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
+        self.close_journal()
 
     def _office(self) -> PaperBackOffice:
         if self.office is None:
@@ -156,34 +142,6 @@ class PaperBroker(OmsBroker):
         return self._office().market.now
 
     # -- market data -------------------------------------------------------------------
-    async def instrument(self, code: str) -> Instrument:
-        """The listed instrument."""
-        return self._office().instrument(code)
-
-    async def quote(self, code: str) -> Quote:
-        """Last trade, best bid and ask on KRX."""
-        return self._office().quote(code)
-
-    async def orderbook(self, code: str) -> OrderBook:
-        """Ten levels a side on KRX."""
-        return self._office().orderbook(code)
-
-    async def bars(
-        self,
-        code: str,
-        interval: str = "1d",
-        start: datetime | None = None,
-        end: datetime | None = None,
-    ) -> pd.DataFrame:
-        """Bars of the simulated day (``1m``, with the forming one; ``1d``: today's bar)."""
-        self.capabilities.require_interval(interval, self.name)
-        frame = bars_frame(self._office().bars(code, interval))
-        if start is not None:
-            frame = frame[frame.index >= start]
-        if end is not None:
-            frame = frame[frame.index <= end]
-        return frame
-
     def on_market(
         self,
         codes: Iterable[str],
@@ -194,24 +152,12 @@ class PaperBroker(OmsBroker):
         kinds = list(kinds)
         for kind in kinds:
             self.capabilities.require_stream(kind, self.name)
-        return self._office().on_market(codes, callback, kinds)
+        return self._data().on_market(codes, callback, kinds)
 
     # -- account -----------------------------------------------------------------------
-    async def positions(self) -> list[Position]:
-        """Holdings at the last prices."""
-        return self._office().positions()
-
-    async def balance(self) -> Balance:
-        """Cash on the simulated day."""
-        return self._office().balance()
-
     async def fills(self, start: datetime | None = None, end: datetime | None = None) -> list[Fill]:
-        """Executions of the account."""
+        """Executions of the account (its ledger)."""
         return self._office().fills(start, end)
-
-    async def buying_power(self, code: str, price: Price) -> BuyingPower:
-        """Buying power, and the quantity it pays for at ``price`` with costs."""
-        return self._office().buying_power(code, price)
 
 
 PAPER_OPTIONS = frozenset(
@@ -245,3 +191,13 @@ def create_paper_broker(**options: Any) -> OmsBroker:
     if unknown:
         raise InvalidInput.for_field("options", sorted(unknown), "unknown paper broker options")
     return PaperBroker(**options)
+
+
+__all__ = [
+    "DEFAULT_SERVICE",
+    "PAPER_CAPABILITIES",
+    "PaperBroker",
+    "account_root",
+    "bars_frame",
+    "create_paper_broker",
+]
