@@ -1,6 +1,6 @@
-"""An empty or short history is normal (always so against the KIS sandbox; the paper market
-before its open): the broker's bars are an empty Seoul-time frame, and the live runtime warms up
-on what there is and says so."""
+"""An empty or short history is normal (minute bars before the open, on the KIS sandbox and the
+paper market alike): the broker's bars are an empty Seoul-time frame, and the live runtime warms
+up on what there is and says so."""
 
 from __future__ import annotations
 
@@ -37,19 +37,20 @@ def test_no_rows_parse_to_an_empty_frame_comparable_with_aware_times() -> None:
     assert parse_daily_bars(rows).index.dtype == BAR_INDEX_DTYPE
 
 
-def test_bars_of_an_empty_history_are_empty_not_an_error(tmp_path: Path) -> None:
+def test_minute_bars_before_the_open_are_empty_not_an_error(tmp_path: Path) -> None:
     async def scenario() -> None:
-        # The sandbox has one simulated day, frozen at 08:40: no minute bar yet, no daily
-        # bar before that day.
+        # The sandbox's simulated day, frozen at 08:40: no minute bar yet; the days before
+        # it come from the synthetic history.
         config = {"start": time(8, 40), "codes": (SAMSUNG,), "speed": None}
         async with kis_session(tmp_path, **config) as (sandbox, broker):
             now = sandbox.account.office.market.now
             before = now - timedelta(days=1)
-            daily = await broker.bars(SAMSUNG, "1d", start=before - timedelta(days=300), end=before)
             minutes = await broker.bars(SAMSUNG, "1m", start=now - timedelta(minutes=201))
-            for frame in (daily, minutes):
-                assert frame.empty and frame.index.dtype == BAR_INDEX_DTYPE
-                assert frame.columns.tolist() == ["open", "high", "low", "close", "volume"]
+            assert minutes.empty and minutes.index.dtype == BAR_INDEX_DTYPE
+            assert minutes.columns.tolist() == ["open", "high", "low", "close", "volume"]
+            daily = await broker.bars(SAMSUNG, "1d", start=before - timedelta(days=300), end=before)
+            assert len(daily) > 150 and daily.index.dtype == BAR_INDEX_DTYPE
+            assert daily.index[-1].date() < now.date()
             today = await broker.bars(SAMSUNG, "1d", start=before)
             assert len(today) == 1 and today.index[0].date() == now.date()
 
