@@ -196,7 +196,8 @@ class KisDataClient:
         end: datetime | None = None,
     ) -> pd.DataFrame:
         """Daily bars (``inquire-daily-itemchartprice``, 100 a request, paged back by date
-        to ``start``) or today's minute bars (``inquire-time-itemchartprice``, 30 a request, paged back to ``start``)."""
+        to ``start``) or today's minute bars (``inquire-time-itemchartprice``, 30 a request,
+        paged back to ``start``)."""
         KIS_CAPABILITIES.require_interval(interval, self.name)
         if interval == "1d":
             frame = await self._daily_bars(code, start, end)
