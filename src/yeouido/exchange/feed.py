@@ -30,6 +30,7 @@ class _FormingBar:
     low: Price
     close: Price
     volume: int
+    value: int = 0
 
     def add(self, price: Price, quantity: int) -> None:
         if price > self.high:
@@ -38,6 +39,7 @@ class _FormingBar:
             self.low = price
         self.close = price
         self.volume += quantity
+        self.value += int(price * quantity)
 
     def to_bar(self, code: str, interval: str) -> Bar:
         return Bar(
@@ -49,6 +51,7 @@ class _FormingBar:
             self.close,
             self.volume,
             interval,
+            value=self.value,
         )
 
 
@@ -102,14 +105,18 @@ class MarketFeed:
             self._complete(code)
             forming = None
         if forming is None:
-            self._forming[code] = _FormingBar(minute, price, price, price, price, quantity)
+            self._forming[code] = _FormingBar(
+                minute, price, price, price, price, quantity, int(price * quantity)
+            )
         else:
             forming.add(price, quantity)
         if event.venue is Venue.KRX and event.session == "regular":
             daily = self._daily.get(code)
             if daily is None:
                 day_start = minute - (minute + 9 * 3_600 * 1_000_000_000) % (86_400 * 1_000_000_000)
-                self._daily[code] = _FormingBar(day_start, price, price, price, price, quantity)
+                self._daily[code] = _FormingBar(
+                    day_start, price, price, price, price, quantity, int(price * quantity)
+                )
             else:
                 daily.add(price, quantity)
         if self.keep_trades or self._trade_callbacks:

@@ -45,6 +45,10 @@ from yeouido.model.time import SEOUL, now_seoul
 log = logging.getLogger(__name__)
 
 STREAM_TR_IDS: Final[dict[str, str]] = {"trades": p.WS_TRADE, "books": p.WS_BOOK}
+DAILY_PAGE_ROWS: Final = 100
+"""Rows of one ``inquire-daily-itemchartprice`` answer (fewer: the range is exhausted)."""
+DAILY_PAGES: Final = 100
+"""At most this many daily-chart requests per :meth:`bars` call (10,000 days)."""
 
 
 def trading_day(today: date | None = None) -> date:
@@ -191,8 +195,9 @@ class KisDataClient:
         start: datetime | None = None,
         end: datetime | None = None,
     ) -> pd.DataFrame:
-        """Daily bars (``inquire-daily-itemchartprice``, ≤100 a request) or today's minute
-        bars (``inquire-time-itemchartprice``, 30 a request, paged back to ``start``)."""
+        """Daily bars (``inquire-daily-itemchartprice``, 100 a request, paged back by date
+        to ``start``) or today's minute bars (``inquire-time-itemchartprice``, 30 a request,
+        paged back to ``start``)."""
         KIS_CAPABILITIES.require_interval(interval, self.name)
         if interval == "1d":
             frame = await self._daily_bars(code, start, end)
@@ -207,19 +212,33 @@ class KisDataClient:
     async def _daily_bars(
         self, code: str, start: datetime | None, end: datetime | None
     ) -> pd.DataFrame:
+        """The newest 100 rows of a date range a request, paged backwards by date (moving
+        ``FID_INPUT_DATE_2`` before the oldest row) until ``start``."""
         last = (end or self.clock()).astimezone(SEOUL).date()
         first = start.astimezone(SEOUL).date() if start else last - timedelta(days=140)
-        response = await self.rest.call(
-            "inquire-daily-itemchartprice",
-            params={
-                **self._price_query(code),
-                "FID_INPUT_DATE_1": f"{first:%Y%m%d}",
-                "FID_INPUT_DATE_2": f"{last:%Y%m%d}",
-                "FID_PERIOD_DIV_CODE": "D",
-                "FID_ORG_ADJ_PRC": "0",
-            },
-        )
-        return parse_daily_bars(response.rows("output2"))
+        frames = []
+        upper = last
+        for _ in range(DAILY_PAGES):
+            response = await self.rest.call(
+                "inquire-daily-itemchartprice",
+                params={
+                    **self._price_query(code),
+                    "FID_INPUT_DATE_1": f"{first:%Y%m%d}",
+                    "FID_INPUT_DATE_2": f"{upper:%Y%m%d}",
+                    "FID_PERIOD_DIV_CODE": "D",
+                    "FID_ORG_ADJ_PRC": "0",
+                },
+            )
+            page = parse_daily_bars(response.rows("output2"))
+            if page.empty:
+                break
+            frames.append(page)
+            oldest = page.index[0].date()
+            if len(page) < DAILY_PAGE_ROWS or oldest <= first:
+                break
+            upper = oldest - timedelta(days=1)
+        frame = pd.concat(frames).sort_index() if frames else parse_daily_bars([])
+        return frame[~frame.index.duplicated(keep="last")]
 
     async def _minute_bars(
         self, code: str, start: datetime | None, end: datetime | None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from yeouido.brokers.base import BuyingPower, MarketCallback
 from yeouido.brokers.paper.execution import PaperExecutionClient
+from yeouido.brokers.paper.history import MarketHistory
 from yeouido.brokers.paper.ledger import PaperLedger
 from yeouido.brokers.paper.market import PaperMarket
 from yeouido.brokers.paper.orders import PaperOrderStore
@@ -135,6 +136,8 @@ class PaperBackOffice:
             speed=options.speed,
             seed=options.seed,
         )
+        self.history = MarketHistory(self.market.exchange, self.market.feed, seed=options.seed)
+        """Past daily bars (bar store or synthetic by seed) and the simulated day's bars."""
         market_id = f"{self.market.day.isoformat()}-{uuid.uuid4().hex[:8]}"
         self.store = PaperOrderStore(root / "orders.sqlite", market_id)
         self.client = PaperExecutionClient(
@@ -171,6 +174,18 @@ class PaperBackOffice:
         """The simulated day's bars (``1m`` with the forming one, or today's ``1d``)."""
         self.exchange.instrument(code)
         return self.market.feed.bars(code, interval, include_forming=True)
+
+    def history_bars(self, code: str, interval: str) -> list[Bar]:
+        """Bars with history: ``1d`` the past days (bar store or synthetic) and the simulated
+        day's bar; ``1m`` the simulated day's minute bars."""
+        if interval == "1d":
+            return self.history.daily(code)
+        return self.bars(code, interval)
+
+    def history_for(self, code: str, days: int | None = None, adjusted: bool = True) -> list[Bar]:
+        """The last ``days`` daily bars of ``code`` (all when ``None``), oldest first, the
+        simulated day's bar last once it has traded (for 52-week and 250-day figures)."""
+        return self.history.daily(code, days, adjusted)
 
     def on_market(
         self, codes: Iterable[str], callback: MarketCallback, kinds: Iterable[str]

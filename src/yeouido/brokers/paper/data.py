@@ -68,8 +68,10 @@ class PaperDataClient:
         start: datetime | None = None,
         end: datetime | None = None,
     ) -> pd.DataFrame:
-        """Bars of the simulated day (``1m``, with the forming one; ``1d``: today's bar)."""
-        frame = bars_frame(self.office.bars(code, interval))
+        """``1d``: the daily history (the bar store's, else synthetic by the market's seed)
+        and the simulated day's bar; ``1m``: the simulated day's minute bars (with the
+        forming one)."""
+        frame = bars_frame(self.office.history_bars(code, interval))
         if start is not None:
             frame = frame[frame.index >= start]
         if end is not None:

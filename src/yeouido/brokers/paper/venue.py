@@ -60,8 +60,8 @@ class PaperVenue:
         return self.office.orderbook(code)
 
     async def bars(self, code: str, interval: str) -> list[Bar]:
-        """The simulated day's bars."""
-        return self.office.bars(code, interval)
+        """Daily history and the simulated day's bar (``1d``), or its minute bars (``1m``)."""
+        return self.office.history_bars(code, interval)
 
     def on_market(
         self, codes: Iterable[str], callback: MarketCallback, kinds: Iterable[str]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from yeouido.brokers.kis.protocol import FID_COND_MRKT_DIV_CODE, INVALID_INPUT
 from yeouido.model.errors import YeouidoError
@@ -190,59 +189,6 @@ async def inquire_ccnl(call: Call) -> Reply:
     return Reply(call.ok(output=output))
 
 
-def _daily_row(s: Snapshot) -> dict[str, str]:
-    open_, high, low = s.ohlc()
-    return {
-        "stck_bsop_date": s.day.strftime("%Y%m%d"),
-        "stck_oprc": num(open_),
-        "stck_hgpr": num(high),
-        "stck_lwpr": num(low),
-        "stck_clpr": num(s.price),
-        "acml_vol": num(s.volume),
-        "acml_tr_pbmn": num(s.value),
-        "prdy_vrss_vol_rate": "0.00",
-        "prdy_vrss": num(s.change),
-        "prdy_vrss_sign": s.sign,
-        "prdy_ctrt": s.change_rate,
-        "hts_frgn_ehrt": "0.00",
-        "frgn_ntby_qty": "0",
-        "flng_cls_code": "00",
-        "acml_prtt_rate": "0.00",
-        "mod_yn": "N",
-        "prtt_rate": "0.00",
-        "revl_issu_reas": "",
-    }
-
-
-async def inquire_daily_price(call: Call) -> Reply:
-    """FHKST01010400: daily prices (the simulated day only)."""
-    s = Snapshot(call.account, _code(call))
-    period = call.get("FID_PERIOD_DIV_CODE", "D").upper() or "D"
-    if period not in ("D", "W", "M"):
-        raise KisFailure(INVALID_INPUT, "ERROR : INPUT INVALID_CHECK FID_PERIOD_DIV_CODE")
-    return Reply(call.ok(output=[_daily_row(s)]))
-
-
-def _summary(s: Snapshot) -> dict[str, str]:
-    open_, high, low = s.ohlc()
-    return {
-        "prdy_vrss": num(s.change),
-        "prdy_vrss_sign": s.sign,
-        "prdy_ctrt": s.change_rate,
-        "stck_prdy_clpr": num(s.base),
-        "acml_vol": num(s.volume),
-        "acml_tr_pbmn": num(s.value),
-        "hts_kor_isnm": s.instrument.name,
-        "stck_prpr": num(s.price),
-        "stck_shrn_iscd": s.code,
-        "stck_oprc": num(open_),
-        "stck_hgpr": num(high),
-        "stck_lwpr": num(low),
-        "stck_mxpr": num(s.upper),
-        "stck_llam": num(s.lower),
-    }
-
-
 def _date(call: Call, name: str, default: date) -> date:
     text = call.get(name)
     if not text:
@@ -251,66 +197,6 @@ def _date(call: Call, name: str, default: date) -> date:
         return datetime.strptime(text, "%Y%m%d").date()
     except ValueError:
         raise KisFailure(INVALID_INPUT, f"ERROR : INPUT INVALID_CHECK {name}") from None
-
-
-async def inquire_daily_itemchartprice(call: Call) -> Reply:
-    """FHKST03010100: D/W/M/Y chart, up to 100 rows (the simulated day when in range)."""
-    s = Snapshot(call.account, _code(call))
-    start = _date(call, "FID_INPUT_DATE_1", s.day - timedelta(days=100))
-    end = _date(call, "FID_INPUT_DATE_2", s.day)
-    if call.get("FID_PERIOD_DIV_CODE", "D").upper() not in ("D", "W", "M", "Y"):
-        raise KisFailure(INVALID_INPUT, "ERROR : INPUT INVALID_CHECK FID_PERIOD_DIV_CODE")
-    if start > end:
-        raise KisFailure(INVALID_INPUT, "ERROR : INPUT INVALID_CHECK FID_INPUT_DATE_1")
-    rows = [_daily_row(s)] if start <= s.day <= end else []
-    return Reply(call.ok(output1=_summary(s), output2=rows))
-
-
-def _hour(call: Call, name: str, default: str) -> str:
-    text = call.get(name) or default
-    if len(text) != 6 or not text.isdigit():
-        raise KisFailure(INVALID_INPUT, f"ERROR : INPUT INVALID_CHECK {name}")
-    return text
-
-
-def _minute_rows(s: Snapshot, call: Call, until: str, limit: int) -> list[dict[str, str]]:
-    bars = call.account.office.bars(s.code, "1m")
-    rows: list[dict[str, Any]] = []
-    for bar in reversed(bars):
-        hour = bar.time.strftime("%H%M%S")
-        if hour > until:
-            continue
-        rows.append(
-            {
-                "stck_bsop_date": bar.time.strftime("%Y%m%d"),
-                "stck_cntg_hour": hour,
-                "stck_prpr": num(bar.close),
-                "stck_oprc": num(bar.open),
-                "stck_hgpr": num(bar.high),
-                "stck_lwpr": num(bar.low),
-                "cntg_vol": num(bar.volume),
-                "acml_tr_pbmn": num(bar.value or int(bar.close) * bar.volume),
-            }
-        )
-        if len(rows) >= limit:
-            break
-    return rows
-
-
-async def inquire_time_itemchartprice(call: Call) -> Reply:
-    """FHKST03010200: today's minute bars up to ``FID_INPUT_HOUR_1``, newest first, ≤30."""
-    s = Snapshot(call.account, _code(call))
-    until = _hour(call, "FID_INPUT_HOUR_1", s.now.strftime("%H%M%S"))
-    return Reply(call.ok(output1=_summary(s), output2=_minute_rows(s, call, until, 30)))
-
-
-async def inquire_time_dailychartprice(call: Call) -> Reply:
-    """FHKST03010230: a day's minute bars (the simulated day only), ≤120 rows."""
-    s = Snapshot(call.account, _code(call))
-    day = _date(call, "FID_INPUT_DATE_1", s.day)
-    until = _hour(call, "FID_INPUT_HOUR_1", s.now.strftime("%H%M%S"))
-    rows = _minute_rows(s, call, until, 120) if day == s.day else []
-    return Reply(call.ok(output1=_summary(s), output2=rows))
 
 
 async def chk_holiday(call: Call) -> Reply:
@@ -367,12 +253,8 @@ HANDLERS: dict[str, Handler] = {
     "inquire-price": inquire_price,
     "inquire-asking-price-exp-ccn": inquire_asking_price,
     "inquire-ccnl": inquire_ccnl,
-    "inquire-daily-price": inquire_daily_price,
-    "inquire-daily-itemchartprice": inquire_daily_itemchartprice,
-    "inquire-time-itemchartprice": inquire_time_itemchartprice,
-    "inquire-time-dailychartprice": inquire_time_dailychartprice,
     "chk-holiday": chk_holiday,
     "psearch-title": psearch_title,
     "psearch-result": psearch_result,
 }
-"""Quotation handlers by endpoint name."""
+"""Quotation handlers by endpoint name (the chart handlers are in :mod:`.charts`)."""

@@ -42,6 +42,7 @@ from yeouido.model.errors import YeouidoError
 from yeouido.net.listen import check_free, listen
 from yeouido.sandbox.kis.account import KisAccount
 from yeouido.sandbox.kis.auth import Authority, hashkey
+from yeouido.sandbox.kis.charts import CHART_HANDLERS
 from yeouido.sandbox.kis.config import KisCredentials, SandboxConfig
 from yeouido.sandbox.kis.context import Call, Handler
 from yeouido.sandbox.kis.envelope import (
@@ -57,7 +58,7 @@ from yeouido.sandbox.kis.trading import rejection
 from yeouido.sandbox.kis.websocket import WebsocketHub
 
 log = logging.getLogger(__name__)
-HANDLERS: dict[str, Handler] = {**QUOTATION_HANDLERS, **TRADING_HANDLERS}
+HANDLERS: dict[str, Handler] = {**QUOTATION_HANDLERS, **CHART_HANDLERS, **TRADING_HANDLERS}
 
 
 @dataclass(frozen=True, slots=True)
