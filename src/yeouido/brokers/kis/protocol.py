@@ -390,6 +390,15 @@ RVSE_CNCL_CANCEL: Final = "02"
 SLL_BUY_DVSN_CD: Final[dict[Side, str]] = {Side.SELL: "01", Side.BUY: "02"}
 """Side codes in fills, notices (``SELN_BYOV_CLS``) and the ``SLL_BUY_DVSN_CD`` filter."""
 SIDE_BY_CODE: Final[dict[str, Side]] = {v: k for k, v in SLL_BUY_DVSN_CD.items()}
+RESERVATION_ORD_DVSN: Final = frozenset({"00", "01", "02", "05"})
+"""``ORD_DVSN_CD`` a reservation order takes: limit, market, conditional limit, pre-open."""
+RESERVATION_RESULTS: Final[dict[str, str]] = {
+    "waiting": "미처리",
+    "sent": "처리",
+    "canceled": "취소",
+    "rejected": "거부",
+}
+"""``prcs_rslt`` of ``order-resv-ccnl`` by our reservation status (*sandbox* texts)."""
 
 # -- paging and rate limits ------------------------------------------------------------------
 PAGE_SIZES: Final[dict[str, dict[Env, int]]] = {

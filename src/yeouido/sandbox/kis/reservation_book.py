@@ -2,7 +2,8 @@
 orders when the order day's market opens for orders.
 
 KIS takes reservations from 15:40 to 07:30 of the next trading day (not 23:40-00:10, while its
-servers reset) and sends them before that day's open. The sandbox releases them when the
+servers reset) and sends them before that day's open. The sandbox's simulated day starts at
+08:00, so it takes them until 08:30 (see :data:`ACCEPT_UNTIL`) and releases them when the
 KRX opening auction starts accepting orders (08:30 of the order day), so they take part in
 the opening auction (``ORD_DVSN_CD`` 05: the pre-open closing-price session, 08:30-08:40)
 and then trade like any order. A reservation entered after 15:40 is for the next trading day;
@@ -21,19 +22,21 @@ from yeouido.krx.calendar import is_trading_day, next_trading_day
 from yeouido.model.enums import Side
 from yeouido.model.errors import InvalidInput, OrderNotOpen, SessionClosed
 
-RESERVATION_DIVISIONS = frozenset({"00", "01", "02", "05"})
-"""``ORD_DVSN_CD`` a reservation may carry: limit, market, conditional limit, pre-open."""
 ACCEPT_FROM = time(15, 40)
-ACCEPT_UNTIL = time(7, 30)
-RESET_START = time(23, 40)
-RESET_END = time(0, 10)
+KIS_ACCEPT_UNTIL = time(7, 30)
+"""KIS's own last minute for the order day's reservations."""
 RELEASE_AT = time(8, 30)
 """When the sandbox sends the order day's reservations (the opening auction's start)."""
+ACCEPT_UNTIL = RELEASE_AT
+"""The sandbox takes reservations up to the release: its simulated day begins at 08:00
+(there is no earlier morning to enter them in), so 07:30-08:30 is accepted here too."""
+RESET_START = time(23, 40)
+RESET_END = time(0, 10)
 MAX_PERIOD_DAYS = 30
 """A period reservation ends at most 30 calendar days after the next trading day."""
 
 WAITING = "waiting"
-RELEASED = "released"
+RELEASED = "sent"
 CANCELED = "canceled"
 REJECTED = "rejected"
 
@@ -76,7 +79,7 @@ def order_day_of(moment: datetime) -> date:
     if clock < ACCEPT_UNTIL:
         return today if is_trading_day(today) else next_trading_day(today)
     raise SessionClosed.for_field(
-        "time", moment.strftime("%H:%M:%S"), "reservations are taken 15:40-07:30"
+        "time", moment.strftime("%H:%M:%S"), "reservations are taken 15:40-08:30"
     )
 
 

@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from yeouido.brokers.kis.protocol import (
     INVALID_INPUT,
+    RESERVATION_ORD_DVSN,
+    RESERVATION_RESULTS,
     RESERVE_MODIFY,
     SIDE_BY_CODE,
     SLL_BUY_DVSN_CD,
@@ -25,9 +27,6 @@ from yeouido.sandbox.kis.envelope import KisFailure, envelope, num
 from yeouido.sandbox.kis.paging import paginate
 from yeouido.sandbox.kis.reservation_book import (
     CANCELED,
-    REJECTED,
-    RELEASED,
-    RESERVATION_DIVISIONS,
     WAITING,
     Reservation,
 )
@@ -35,8 +34,6 @@ from yeouido.sandbox.kis.trading import rejection
 
 CASH_BALANCE = "10"
 """``ORD_OBJT_CBLC_DVSN_CD`` of a cash order (12-28 are loan and lending codes)."""
-RESULT_NAMES = {WAITING: "미처리", RELEASED: "처리", CANCELED: "취소", REJECTED: "거부"}
-"""``prcs_rslt`` (처리결과) by status."""
 
 
 def _invalid(name: str) -> KisFailure:
@@ -59,11 +56,11 @@ def _order_inputs(call: Call) -> tuple[Side, OrderDivision, int, int]:
     if side is None:
         raise _invalid("SLL_BUY_DVSN_CD")
     code = call.require("ORD_DVSN_CD")
-    if code not in RESERVATION_DIVISIONS:
+    if code not in RESERVATION_ORD_DVSN:
         raise _invalid("ORD_DVSN_CD")
     try:
         division = order_division(code)
-    except InvalidInput:  # pragma: no cover - RESERVATION_DIVISIONS are all known
+    except InvalidInput:  # pragma: no cover - RESERVATION_ORD_DVSN are all known
         raise _invalid("ORD_DVSN_CD") from None
     quantity = call.number("ORD_QTY")
     if quantity <= 0:
@@ -155,7 +152,7 @@ def _row(call: Call, item: Reservation) -> dict[str, str]:
         "tot_ccld_amt": num(amount),
         "loan_dt": "",
         "cncl_rcit_tmd": canceled.strftime("%H%M%S") if canceled else "",
-        "prcs_rslt": RESULT_NAMES[item.status],
+        "prcs_rslt": RESERVATION_RESULTS[item.status],
         "ord_dvsn_name": item.division.name,
         "tmnl_mdia_kind_cd": "00",
         "rsvn_end_dt": item.end_day.strftime("%Y%m%d") if item.end_day else "",
