@@ -34,6 +34,21 @@ PSBL_RVSECNCL_OUTPUT = (
     "psbl_qty", "sll_buy_dvsn_cd", "ord_dvsn_cd", "mgco_aptm_odno", "excg_dvsn_cd",
     "excg_id_dvsn_cd", "excg_id_dvsn_name", "stpm_cndt_pric", "stpm_efct_occr_yn",
 )  # fmt: skip
+BALANCE_OUTPUT1 = (
+    "pdno", "prdt_name", "trad_dvsn_name", "bfdy_buy_qty", "bfdy_sll_qty", "thdt_buyqty",
+    "thdt_sll_qty", "hldg_qty", "ord_psbl_qty", "pchs_avg_pric", "pchs_amt", "prpr", "evlu_amt",
+    "evlu_pfls_amt", "evlu_pfls_rt", "evlu_erng_rt", "loan_dt", "loan_amt", "stln_slng_chgs",
+    "expd_dt", "fltt_rt", "bfdy_cprs_icdc", "item_mgna_rt_name", "grta_rt_name", "sbst_pric",
+    "stck_loan_unpr",
+)  # fmt: skip
+BALANCE_OUTPUT2 = (
+    "dnca_tot_amt", "nxdy_excc_amt", "prvs_rcdl_excc_amt", "cma_evlu_amt", "bfdy_buy_amt",
+    "thdt_buy_amt", "nxdy_auto_rdpt_amt", "bfdy_sll_amt", "thdt_sll_amt", "d2_auto_rdpt_amt",
+    "bfdy_tlex_amt", "thdt_tlex_amt", "tot_loan_amt", "scts_evlu_amt", "tot_evlu_amt",
+    "nass_amt", "fncg_gld_auto_rdpt_yn", "pchs_amt_smtl_amt", "evlu_amt_smtl_amt",
+    "evlu_pfls_smtl_amt", "tot_stln_slng_chgs", "bfdy_tot_asst_evlu_amt", "asst_icdc_amt",
+    "asst_icdc_erng_rt",
+)  # fmt: skip
 RESV_CCNL_OUTPUT = (
     "rsvn_ord_seq", "rsvn_ord_ord_dt", "rsvn_ord_rcit_dt", "pdno", "ord_dvsn_cd",
     "ord_rsvn_qty", "tot_ccld_qty", "cncl_ord_dt", "ord_tmd", "ctac_tlno", "rjct_rson2", "odno",
@@ -153,6 +168,8 @@ def test_balance_reports_todays_bought_and_sold_quantities_and_amounts() -> None
                  "PRCS_DVSN": "00", "CTX_AREA_FK100": "", "CTX_AREA_NK100": ""}  # fmt: skip
         _, balance, _ = await client.get(T + "inquire-balance", "TTTC8434R", query)
         (row,) = balance["output1"]
+        assert set(row) == set(BALANCE_OUTPUT1)
+        assert set(balance["output2"][0]) == set(BALANCE_OUTPUT2)
         assert (row["thdt_buyqty"], row["thdt_sll_qty"], row["hldg_qty"]) == ("10", "4", "6")
         totals = balance["output2"][0]
         assert totals["thdt_buy_amt"] == str(sum(int(f.price) * f.quantity for f in bought))
