@@ -125,6 +125,18 @@ class KisAccount:
         reservation_end: str = "",
     ) -> KisOrder:
         """Place a new order; the record is kept even if the exchange rejects it."""
+        record = self.record_order(request, division, price_text, reservation_end)
+        await self.send(record, request)
+        return record
+
+    def record_order(
+        self,
+        request: OrderRequest,
+        division: OrderDivision,
+        price_text: int,
+        reservation_end: str = "",
+    ) -> KisOrder:
+        """A new order's record under a new order number (kept, before it is sent)."""
         odno = self.next_odno()
         record = KisOrder(
             odno,
@@ -140,12 +152,17 @@ class KisAccount:
             stop=int(request.stop_price or 0),
         )
         self._remember(record)
+        return record
+
+    async def send(self, record: KisOrder, request: OrderRequest) -> None:
+        """Send a recorded order to the back office; a refusal marks the record rejected."""
         try:
-            await self.office.client.send_order(odno, request.with_client_order_id(odno))
+            await self.office.client.send_order(
+                record.odno, request.with_client_order_id(record.odno)
+            )
         except YeouidoError as error:
             record.rejected = error.message
             raise
-        return record
 
     def order_of(self, odno: str) -> KisOrder:
         """The record of an order number (any of its modify/cancel numbers too)."""
@@ -243,26 +260,24 @@ class KisAccount:
         """Send every reservation whose order day has opened as an ordinary order; one the
         exchange or the account refuses is kept as rejected with KIS's reason."""
         for item in self.reservations.due(self.office.market.now):
-            request = OrderRequest(
-                item.code,
-                item.side,
-                item.quantity,
-                item.price if item.division.needs_price and item.price > 0 else None,
-                item.division.order_type,
-                item.division.tif,
-                item.division.session,
-                Venue.KRX,
-            )
-            end = item.end_day.strftime("%Y%m%d") if item.end_day is not None else ""
             item.status = RELEASED
             try:
-                record = await self.place(request, item.division, item.price, end)
+                request = OrderRequest(
+                    item.code,
+                    item.side,
+                    item.quantity,
+                    item.price if item.division.needs_price and item.price > 0 else None,
+                    item.division.order_type,
+                    item.division.tif,
+                    item.division.session,
+                    Venue.KRX,
+                )
+                end = item.end_day.strftime("%Y%m%d") if item.end_day is not None else ""
+                record = self.record_order(request, item.division, item.price, end)
+                item.odno = record.odno
+                await self.send(record, request)
             except YeouidoError as error:
                 item.status, item.reason = REJECTED, ERRORS[msg_cd_for(error)].msg1
-                if self.records and self.records[-1].rejected:
-                    item.odno = self.records[-1].odno
-                continue
-            item.odno = record.odno
 
     def _schedule_release(self) -> None:
         try:
