@@ -430,7 +430,8 @@ def test_older_order_tr_ids_work_and_modify_cancel_round_trip() -> None:
              "ORD_GNO_BRNO": "", "ODNO": "", "INQR_DVSN_3": "00", "INQR_DVSN_1": "",
              "CTX_AREA_FK100": "", "CTX_AREA_NK100": ""},
         )  # fmt: skip
-        assert [r["orgn_odno"] for r in ccld["output1"]] == ["", odno, odno]
+        # the cancel names the order it cancelled: the modify's number, not the first one
+        assert [r["orgn_odno"] for r in ccld["output1"]] == ["", odno, modified]
         assert ccld["output1"][2]["cncl_yn"] == "Y"
 
     run(body, env="real")

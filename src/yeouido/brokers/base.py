@@ -12,7 +12,7 @@ import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
 import pandas as pd
@@ -81,6 +81,8 @@ class Capabilities:
     bar_intervals: frozenset[str] = BAR_INTERVALS
     modify: bool = True
     cancel: bool = True
+    reservations: bool = False
+    """Reservation orders (예약주문): :meth:`AsyncBroker.reserve` and its kin."""
 
     def check(self, request: OrderRequest, broker: str) -> None:
         """Raise :class:`NotSupported` if ``broker`` cannot take ``request`` as asked."""
@@ -117,6 +119,15 @@ class Capabilities:
                 value=interval,
             )
 
+    def require_reservations(self, broker: str) -> None:
+        """Raise :class:`NotSupported` unless the broker takes reservation orders."""
+        if not self.reservations:
+            raise NotSupported(
+                f"{broker} does not support reservation orders (예약주문)",
+                field="reservations",
+                rule="capability: reservations",
+            )
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly description."""
         return {
@@ -128,6 +139,7 @@ class Capabilities:
             "bar_intervals": sorted(self.bar_intervals),
             "modify": self.modify,
             "cancel": self.cancel,
+            "reservations": self.reservations,
         }
 
 
@@ -140,6 +152,35 @@ class BuyingPower:
     price: Price
     amount: int
     quantity: int
+
+
+RESERVATION_STATUSES = frozenset({"waiting", "sent", "canceled", "rejected"})
+"""What became of a reservation: kept (``waiting``), sent as an order (``sent``),
+``canceled`` before it was sent, or ``rejected`` when it was due."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """A reservation order (예약주문): an order the broker keeps and sends on ``order_day``
+    (a period reservation: every trading day up to ``end_day`` for what is left).
+
+    ``reservation_id`` is the broker's number for it; ``order_id`` the broker's order number
+    once it was sent (``None`` before); ``filled_quantity`` what that order filled.
+    """
+
+    reservation_id: str
+    code: str
+    side: Side
+    quantity: int
+    price: Price | None
+    order_type: OrderType
+    session: Session
+    order_day: date
+    status: str
+    end_day: date | None = None
+    order_id: str | None = None
+    filled_quantity: int = 0
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +439,37 @@ class AsyncBroker(ABC):
     @abstractmethod
     def on_order(self, callback: OrderCallback) -> Callable[[], None]:
         """Call ``callback`` with each order event; returns an unsubscribe function."""
+
+    # -- reservation orders (capability ``reservations``) --------------------------------
+    async def reserve(
+        self,
+        code: str,
+        side: str | Side,
+        quantity: int,
+        price: Price | None = None,
+        order_type: str | OrderType | None = None,
+        session: str | Session = "regular",
+        end_day: date | None = None,
+    ) -> Reservation:
+        """Keep an order with the broker to be sent on the next order day (a limit order at
+        ``price``, a market order without one; ``end_day`` repeats it daily until then).
+        Brokers without the capability raise :class:`NotSupported` naming it."""
+        self.capabilities.require_reservations(self.name)
+        raise NotSupported(f"{self.name} does not implement reserve()", field="reservations")
+
+    async def reservations(
+        self, start: date | None = None, end: date | None = None
+    ) -> list[Reservation]:
+        """Reservations whose order day falls in ``start``..``end`` (default: from today on)."""
+        self.capabilities.require_reservations(self.name)
+        raise NotSupported(f"{self.name} does not implement reservations()", field="reservations")
+
+    async def cancel_reservation(self, reservation_id: str) -> Reservation:
+        """Cancel a reservation that was not sent yet."""
+        self.capabilities.require_reservations(self.name)
+        raise NotSupported(
+            f"{self.name} does not implement cancel_reservation()", field="reservations"
+        )
 
     # -- account -----------------------------------------------------------------------
     @abstractmethod

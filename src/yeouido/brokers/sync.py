@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import Future
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -25,11 +25,12 @@ from yeouido.brokers.base import (
     MarketEvent,
     OrderCallback,
     OrderEvent,
+    Reservation,
     check_stream_limits,
 )
 from yeouido.brokers.registry import connect_async
 from yeouido.model.account import Balance, Fill, Position
-from yeouido.model.enums import OrderType, Session, TimeInForce, Venue
+from yeouido.model.enums import OrderType, Session, Side, TimeInForce, Venue
 from yeouido.model.instrument import Instrument, Price
 from yeouido.model.market_data import OrderBook, Quote
 from yeouido.model.orders import Order, OrderRequest
@@ -238,6 +239,31 @@ class Broker:
     def on_order(self, callback: OrderCallback) -> Callable[[], None]:
         """Call ``callback`` (on the broker's thread) with each order event."""
         return self._loop.run(_call(lambda: self._broker.on_order(callback)))
+
+    # -- reservation orders ------------------------------------------------------------
+    def reserve(
+        self,
+        code: str,
+        side: str | Side,
+        quantity: int,
+        price: Price | None = None,
+        order_type: str | OrderType | None = None,
+        session: str | Session = "regular",
+        end_day: date | None = None,
+    ) -> Reservation:
+        """Keep an order with the broker for the next order day (capability
+        ``reservations``)."""
+        return self._loop.run(
+            self._broker.reserve(code, side, quantity, price, order_type, session, end_day)
+        )
+
+    def reservations(self, start: date | None = None, end: date | None = None) -> list[Reservation]:
+        """Reservations whose order day falls in ``start``..``end``."""
+        return self._loop.run(self._broker.reservations(start, end))
+
+    def cancel_reservation(self, reservation_id: str) -> Reservation:
+        """Cancel a reservation not sent yet."""
+        return self._loop.run(self._broker.cancel_reservation(reservation_id))
 
     # -- account -----------------------------------------------------------------------
     def positions(self) -> list[Position]:

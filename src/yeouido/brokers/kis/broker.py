@@ -33,9 +33,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Final
 
+from yeouido.brokers.base import Reservation
 from yeouido.brokers.kis.config import KisConfig
 from yeouido.brokers.kis.data import KisDataClient, trading_day
 from yeouido.brokers.kis.execution import KisExecutionClient
+from yeouido.brokers.kis.reservations import KisReservations
 from yeouido.brokers.kis.rest import KisRest
 from yeouido.brokers.kis.sandbox_connection import read_connection
 from yeouido.brokers.kis.venue import KIS_CAPABILITIES, KIS_VENUE
@@ -44,9 +46,11 @@ from yeouido.brokers.kis.websocket import KisWebSocket
 from yeouido.brokers.market_view import BrokerMarketView
 from yeouido.brokers.oms_broker import OmsBroker
 from yeouido.model.account import Fill
+from yeouido.model.enums import OrderType, Session, Side
 from yeouido.model.errors import YeouidoError
+from yeouido.model.instrument import Price
 from yeouido.model.orders import Order, OrderRequest
-from yeouido.model.time import now_seoul
+from yeouido.model.time import SEOUL, now_seoul
 from yeouido.oms.risk import RiskLimits
 
 log = logging.getLogger(__name__)
@@ -191,6 +195,35 @@ class KisBroker(OmsBroker):
         if start is None or start.date() >= self.trading_day():
             await self.client.catch_up()
         return manager.fills(start, end)
+
+    # -- reservation orders (real only; see yeouido.brokers.kis.reservations) --------------
+    def _reservations(self) -> KisReservations:
+        return KisReservations(self.rest, lambda: self._clock().astimezone(SEOUL).date())
+
+    async def reserve(
+        self,
+        code: str,
+        side: str | Side,
+        quantity: int,
+        price: Price | None = None,
+        order_type: str | OrderType | None = None,
+        session: str | Session = "regular",
+        end_day: date | None = None,
+    ) -> Reservation:
+        """Keep an order with KIS for the next order day (예약주문, real environment)."""
+        return await self._reservations().reserve(
+            code, side, quantity, price, order_type, session, end_day
+        )
+
+    async def reservations(
+        self, start: date | None = None, end: date | None = None
+    ) -> list[Reservation]:
+        """KIS reservations whose order day is in ``start``..``end``."""
+        return await self._reservations().reservations(start, end)
+
+    async def cancel_reservation(self, reservation_id: str) -> Reservation:
+        """Cancel a KIS reservation not sent yet."""
+        return await self._reservations().cancel(reservation_id)
 
 
 def create_kis_broker(**options: Any) -> KisBroker:

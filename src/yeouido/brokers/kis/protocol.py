@@ -172,6 +172,11 @@ ORDER_SELL_OLD: Final = "TTTC0801U"
 ORDER_BUY_OLD: Final = "TTTC0802U"
 ORDER_MODIFY: Final = "TTTC0013U"
 ORDER_MODIFY_OLD: Final = "TTTC0803U"
+RESERVE: Final = "CTSC0008U"
+"""예약주문 (real only: 모의투자 미지원)."""
+RESERVE_CANCEL: Final = "CTSC0009U"
+RESERVE_MODIFY: Final = "CTSC0013U"
+RESERVATIONS: Final = "CTSC0004R"
 
 ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     Endpoint(
@@ -223,8 +228,8 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
         _mocked(ORDER_MODIFY, ORDER_MODIFY_OLD), "modify or cancel",
     ),
     Endpoint(
-        "inquire-psbl-rvsecncl", "GET", _T + "inquire-psbl-rvsecncl", _same("TTTC0084R"), (),
-        "orders still modifiable (real only)",
+        "inquire-psbl-rvsecncl", "GET", _T + "inquire-psbl-rvsecncl",
+        _same("TTTC0084R", "TTTC8036R"), (), "orders still modifiable (real only)",
     ),
     Endpoint(
         "inquire-balance", "GET", _T + "inquire-balance", _same("TTTC8434R"),
@@ -232,8 +237,8 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     ),
     Endpoint(
         "inquire-daily-ccld", "GET", _T + "inquire-daily-ccld",
-        _same("TTTC0081R", "TTTC8001R", "CTSC9215R"),
-        _mocked("TTTC0081R", "TTTC8001R", "CTSC9215R"), "daily orders and fills",
+        _same("TTTC0081R", "TTTC8001R", "CTSC9215R", "CTSC9115R"),
+        _mocked("TTTC0081R", "TTTC8001R", "CTSC9215R", "CTSC9115R"), "daily orders and fills",
     ),
     Endpoint(
         "inquire-psbl-order", "GET", _T + "inquire-psbl-order", _same("TTTC8908R"),
@@ -242,6 +247,19 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     Endpoint(
         "inquire-psbl-sell", "GET", _T + "inquire-psbl-sell", _same("TTTC8408R"), (),
         "sellable quantity (real only)",
+    ),
+    Endpoint(
+        "order-resv", "POST", _T + "order-resv", _same(RESERVE), (),
+        "reservation order (real only)",
+    ),
+    Endpoint(
+        "order-resv-rvsecncl", "POST", _T + "order-resv-rvsecncl",
+        _same(RESERVE_CANCEL, RESERVE_MODIFY), (),
+        "cancel (CTSC0009U) or modify (CTSC0013U) a reservation (real only)",
+    ),
+    Endpoint(
+        "order-resv-ccnl", "GET", _T + "order-resv-ccnl", _same(RESERVATIONS), (),
+        "reservation orders and their results (real only)",
     ),
 )  # fmt: skip
 
@@ -254,8 +272,9 @@ SELL_TR_IDS: Final = frozenset(
 BUY_TR_IDS: Final = frozenset(
     {ORDER_BUY, ORDER_BUY_OLD, mock_tr_id(ORDER_BUY), mock_tr_id(ORDER_BUY_OLD)}
 )
-OLDER_PERIOD_CCLD: Final = frozenset({"CTSC9215R", "VTSC9215R"})
-"""Daily-fill tr_ids for periods older than three months."""
+OLDER_PERIOD_CCLD: Final = frozenset({"CTSC9215R", "VTSC9215R", "CTSC9115R", "VTSC9115R"})
+"""Daily-fill tr_ids for periods older than three months (CTSC9115R: before the 2024
+rename)."""
 
 
 def order_tr_id(env: Env, side: Side, *, legacy: bool = False) -> str:
@@ -371,11 +390,21 @@ RVSE_CNCL_CANCEL: Final = "02"
 SLL_BUY_DVSN_CD: Final[dict[Side, str]] = {Side.SELL: "01", Side.BUY: "02"}
 """Side codes in fills, notices (``SELN_BYOV_CLS``) and the ``SLL_BUY_DVSN_CD`` filter."""
 SIDE_BY_CODE: Final[dict[str, Side]] = {v: k for k, v in SLL_BUY_DVSN_CD.items()}
+RESERVATION_ORD_DVSN: Final = frozenset({"00", "01", "02", "05"})
+"""``ORD_DVSN_CD`` a reservation order takes: limit, market, conditional limit, pre-open."""
+RESERVATION_RESULTS: Final[dict[str, str]] = {
+    "waiting": "미처리",
+    "sent": "처리",
+    "canceled": "취소",
+    "rejected": "거부",
+}
+"""``prcs_rslt`` of ``order-resv-ccnl`` by our reservation status (*sandbox* texts)."""
 
 # -- paging and rate limits ------------------------------------------------------------------
 PAGE_SIZES: Final[dict[str, dict[Env, int]]] = {
     "inquire-balance": {"real": 50, "mock": 20},
     "inquire-daily-ccld": {"real": 100, "mock": 15},
+    "order-resv-ccnl": {"real": 20, "mock": 20},
 }
 RATE_LIMITS: Final[dict[Env, int]] = {"real": 20, "mock": 2}
 """REST requests per second per app key (sliding one-second window)."""

@@ -18,6 +18,7 @@ KIS_CAPABILITIES: Final = Capabilities(
     sessions=frozenset(d.session for d in p.ORDER_DIVISIONS),
     venues=frozenset(p.EXCG_ID_DVSN_CD.values()),
     streams=ALL_STREAMS,
+    reservations=True,
 )
 
 

@@ -3,6 +3,7 @@ market statistics KIS reports (accumulated volume, trade counts), and order/fill
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import deque
 from collections.abc import Callable
@@ -10,21 +11,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from yeouido.brokers.kis.protocol import (
+    ERRORS,
     ORD_EXG_GB,
     RCTF_CANCEL,
     RCTF_MODIFY,
     RCTF_NEW,
     SLL_BUY_DVSN_CD,
     OrderDivision,
+    msg_cd_for,
 )
 from yeouido.brokers.paper.back_office import PaperBackOffice
-from yeouido.exchange.events import ExchangeEvent, TradePrinted
+from yeouido.exchange.events import ExchangeEvent, OrderTriggered, PhaseChanged, TradePrinted
+from yeouido.krx.sessions import Phase
 from yeouido.model.account import Fill
 from yeouido.model.enums import OrderStatus, Side, Venue
 from yeouido.model.errors import OrderNotOpen, YeouidoError
 from yeouido.model.orders import OrderRequest
 from yeouido.oms.execution import VenueOrder, VenueOrderUpdate
 from yeouido.sandbox.kis.config import KisCredentials
+from yeouido.sandbox.kis.reservation_book import REJECTED, RELEASED, ReservationBook
 
 BRANCH = "91252"
 """``KRX_FWDG_ORD_ORGNO`` / ``ORD_GNO_BRNO`` of every sandbox order."""
@@ -49,6 +54,10 @@ class KisOrder:
     kind: str = "new"
     original_odno: str = ""
     rejected: str = ""
+    reservation_end: str = ""
+    """``RSVN_ORD_END_DT`` of an order released from a period reservation."""
+    stop: int = 0
+    """``CNDT_PRIC`` of a stop-limit order (``ORD_DVSN`` 22)."""
 
     @property
     def ord_tmd(self) -> str:
@@ -87,6 +96,10 @@ class KisAccount:
         self.notice_listeners: list[NoticeListener] = []
         self._odno = itertools.count(1 + (seed % 1000) * 10_000)
         self._pending: dict[str, KisOrder] = {}
+        self.reservations = ReservationBook()
+        self._release_task: asyncio.Task[None] | None = None
+        self.triggered: dict[str, str] = {}
+        """``HHMMSS`` a stop-limit order's stop price traded, by exchange order id."""
         office.client.set_handlers(self._on_update, self._on_fill)
         self._unlisten = office.market.listen(self._on_event)
 
@@ -105,9 +118,25 @@ class KisAccount:
 
     # -- orders ------------------------------------------------------------------------
     async def place(
-        self, request: OrderRequest, division: OrderDivision, price_text: int
+        self,
+        request: OrderRequest,
+        division: OrderDivision,
+        price_text: int,
+        reservation_end: str = "",
     ) -> KisOrder:
         """Place a new order; the record is kept even if the exchange rejects it."""
+        record = self.record_order(request, division, price_text, reservation_end)
+        await self.send(record, request)
+        return record
+
+    def record_order(
+        self,
+        request: OrderRequest,
+        division: OrderDivision,
+        price_text: int,
+        reservation_end: str = "",
+    ) -> KisOrder:
+        """A new order's record under a new order number (kept, before it is sent)."""
         odno = self.next_odno()
         record = KisOrder(
             odno,
@@ -119,14 +148,21 @@ class KisAccount:
             price_text,
             request.venue,
             self.office.market.now,
+            reservation_end=reservation_end,
+            stop=int(request.stop_price or 0),
         )
         self._remember(record)
+        return record
+
+    async def send(self, record: KisOrder, request: OrderRequest) -> None:
+        """Send a recorded order to the back office; a refusal marks the record rejected."""
         try:
-            await self.office.client.send_order(odno, request.with_client_order_id(odno))
+            await self.office.client.send_order(
+                record.odno, request.with_client_order_id(record.odno)
+            )
         except YeouidoError as error:
             record.rejected = error.message
             raise
-        return record
 
     def order_of(self, odno: str) -> KisOrder:
         """The record of an order number (any of its modify/cancel numbers too)."""
@@ -153,7 +189,7 @@ class KisAccount:
             original.venue,
             self.office.market.now,
             "modify",
-            self.first[client_id].odno,
+            self.live(client_id).odno,
         )
         self._pending[client_id] = new
         try:
@@ -180,7 +216,7 @@ class KisAccount:
             original.venue,
             self.office.market.now,
             "cancel",
-            self.first[client_id].odno,
+            self.live(client_id).odno,
         )
         self._pending[client_id] = new
         try:
@@ -203,6 +239,12 @@ class KisAccount:
         self.latest[record.client_order_id] = record
         self.first.setdefault(record.client_order_id, record)
 
+    def live(self, client_id: str) -> KisOrder:
+        """The record whose number the open order goes by: the last new or modify record (a
+        partial cancel leaves the rest under the number it was cancelled from)."""
+        chain = [r for r in self.records if r.client_order_id == client_id and r.kind != "cancel"]
+        return chain[-1] if chain else self.first[client_id]
+
     def order_state(self, client_id: str) -> VenueOrder | None:
         """The back office's view of an order (synchronously, from its store)."""
         stored = self.office.store.get(client_id)
@@ -213,7 +255,50 @@ class KisAccount:
         return [f for f in self.office.fills() if f.order_id == client_id]
 
     # -- market statistics -------------------------------------------------------------
+    # -- reservations ------------------------------------------------------------------
+    async def release_reservations(self) -> None:
+        """Send every reservation whose order day has opened as an ordinary order; one the
+        exchange or the account refuses is kept as rejected with KIS's reason."""
+        for item in self.reservations.due(self.office.market.now):
+            item.status = RELEASED
+            try:
+                request = OrderRequest(
+                    item.code,
+                    item.side,
+                    item.quantity,
+                    item.price if item.division.needs_price and item.price > 0 else None,
+                    item.division.order_type,
+                    item.division.tif,
+                    item.division.session,
+                    Venue.KRX,
+                )
+                end = item.end_day.strftime("%Y%m%d") if item.end_day is not None else ""
+                record = self.record_order(request, item.division, item.price, end)
+                item.odno = record.odno
+                await self.send(record, request)
+            except YeouidoError as error:
+                item.status, item.reason = REJECTED, ERRORS[msg_cd_for(error)].msg1
+
+    def _schedule_release(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # pragma: no cover - the market runs inside the server's loop
+            return
+        if self._release_task is None or self._release_task.done():
+            self._release_task = loop.create_task(self.release_reservations())
+
     def _on_event(self, event: ExchangeEvent) -> None:
+        if (
+            isinstance(event, PhaseChanged)
+            and not event.code
+            and event.venue is Venue.KRX
+            and event.phase == Phase.OPENING_AUCTION
+        ):
+            self._schedule_release()
+            return
+        if isinstance(event, OrderTriggered):
+            self.triggered[event.order_id] = event.time.strftime("%H%M%S")
+            return
         if not isinstance(event, TradePrinted) or event.venue is not Venue.KRX:
             return
         stats = self.stats.setdefault(event.code, TradeStats())

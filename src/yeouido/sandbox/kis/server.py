@@ -53,12 +53,18 @@ from yeouido.sandbox.kis.envelope import (
 )
 from yeouido.sandbox.kis.quotations import HANDLERS as QUOTATION_HANDLERS
 from yeouido.sandbox.kis.ratelimit import SlidingWindowLimiter
+from yeouido.sandbox.kis.reservations import HANDLERS as RESERVATION_HANDLERS
 from yeouido.sandbox.kis.trading import HANDLERS as TRADING_HANDLERS
 from yeouido.sandbox.kis.trading import rejection
 from yeouido.sandbox.kis.websocket import WebsocketHub
 
 log = logging.getLogger(__name__)
-HANDLERS: dict[str, Handler] = {**QUOTATION_HANDLERS, **CHART_HANDLERS, **TRADING_HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    **QUOTATION_HANDLERS,
+    **CHART_HANDLERS,
+    **TRADING_HANDLERS,
+    **RESERVATION_HANDLERS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +228,7 @@ def _check_tr_id(state: SandboxState, endpoint: Endpoint, tr_id: str) -> None:
 async def _dispatch(state: SandboxState, request: web.Request, tr_id: str) -> web.StreamResponse:
     endpoint = ENDPOINTS_BY_PATH.get(request.path)
     if endpoint is None:
-        raise KisFailure(UNKNOWN_TR, "없는 서비스 코드 입니다 (unknown path)", 404)
+        raise KisFailure(UNKNOWN_TR, status=404)
     for header in ("authorization", "appkey", "appsecret", "tr_id"):
         if not request.headers.get(header, "").strip():
             raise KisFailure(MISSING_HEADER, f"필수 헤더값이 누락되었습니다. ({header})")
@@ -266,7 +272,7 @@ async def _inputs(request: web.Request) -> dict[str, str]:
     inputs: dict[str, str] = {}
     for key, value in body.items():
         if not isinstance(value, str):
-            raise KisFailure(INVALID_INPUT, f"ERROR : INPUT INVALID_CHECK {key} (string expected)")
+            raise KisFailure(INVALID_INPUT, f"ERROR : INPUT INVALID_CHECK {key}")
         inputs[key] = value
     return inputs
 

@@ -19,9 +19,11 @@ from yeouido.brokers.kis.protocol import (
     order_division,
     order_side,
 )
-from yeouido.model.enums import OrderStatus, Side
+from yeouido.model.account import Fill
+from yeouido.model.enums import OrderStatus, Side, TimeInForce
 from yeouido.model.errors import InvalidInput, YeouidoError
 from yeouido.model.orders import OrderRequest
+from yeouido.model.time import SEOUL
 from yeouido.sandbox.kis.account import BRANCH, KisOrder
 from yeouido.sandbox.kis.context import Call, Handler, Reply
 from yeouido.sandbox.kis.envelope import KisFailure, envelope, num, rate
@@ -29,10 +31,21 @@ from yeouido.sandbox.kis.paging import paginate
 
 
 def rejection(error: YeouidoError) -> Reply:
-    """A rule or account error as a KIS envelope: rt_cd 1, a msg_cd, msg1 with the reason."""
+    """A rule or account error as a KIS envelope: rt_cd 1, the msg_cd and KIS's Korean msg1
+    for it (our English reason stays in our exception; the adapter maps the code back)."""
     msg_cd = msg_cd_for(error)
     known = ERRORS[msg_cd]
-    return Reply(envelope(msg_cd, f"{known.msg1} ({error.message})", rt_cd="1"), status=200)
+    return Reply(envelope(msg_cd, known.msg1, rt_cd="1"), status=200)
+
+
+CCLD_CNDT_NAME = {TimeInForce.DAY: "없음", TimeInForce.IOC: "IOC", TimeInForce.FOK: "FOK"}
+"""``ccld_cndt_name`` (체결조건명) of a time in force."""
+
+
+def _today_fills(call: Call) -> list[Fill]:
+    """The account's fills of the market's day."""
+    day = call.account.office.market.day
+    return [f for f in call.account.office.fills() if f.time.astimezone(SEOUL).date() == day]
 
 
 def _order_output(record: KisOrder) -> dict[str, str]:
@@ -138,6 +151,8 @@ def _order_rows(call: Call) -> list[dict[str, str]]:
         canceled = "Y" if record.kind == "cancel" else "N"
         if record.kind == "new" and state is not None and state.status is OrderStatus.CANCELED:
             canceled = "N"
+        stop = record.stop
+        triggered = account.triggered.get(state.venue_order_id, "") if stop and state else ""
         rows.append(
             {
                 "ord_dt": day,
@@ -162,7 +177,7 @@ def _order_rows(call: Call) -> list[dict[str, str]]:
                 "cnc_cfrm_qty": num(record.quantity if record.kind == "cancel" else 0),
                 "rmn_qty": num(remaining),
                 "rjct_qty": num(rejected),
-                "ccld_cndt_name": record.division.tif.value.upper(),
+                "ccld_cndt_name": CCLD_CNDT_NAME[record.division.tif],
                 "inqr_ip_addr": "",
                 "cpbc_ordp_ord_rcit_dvsn_cd": "",
                 "cpbc_ordp_infm_mthd_dvsn_cd": "",
@@ -170,6 +185,11 @@ def _order_rows(call: Call) -> list[dict[str, str]]:
                 "ctac_tlno": "",
                 "prdt_type_cd": "300",
                 "excg_dvsn_cd": "01",
+                "cpbc_ordp_mtrl_dvsn_cd": "",
+                "ord_orgno": BRANCH,
+                "rsvn_ord_end_dt": record.reservation_end,
+                "stpm_cndt_pric": num(stop),
+                "stpm_efct_occr_dtmd": triggered,
                 "excg_id_dvsn_cd": record.venue.value,
             }
         )
@@ -222,11 +242,13 @@ async def inquire_daily_ccld(call: Call) -> Reply:
     total_qty = sum(int(r["ord_qty"]) for r in rows if r["orgn_odno"] == "")
     total_filled = sum(int(r["tot_ccld_qty"]) for r in rows)
     total_amount = sum(int(r["tot_ccld_amt"]) for r in rows)
+    listed = {r["odno"] for r in rows}
+    costs = sum(f.commission + f.tax for f in _today_fills(call) if f.order_id in listed)
     output2 = {
         "tot_ord_qty": num(total_qty),
         "tot_ccld_qty": num(total_filled),
         "tot_ccld_amt": num(total_amount),
-        "prsm_tlex_smtl": "0",
+        "prsm_tlex_smtl": num(costs),
         "pchs_avg_pric": rate(total_amount / total_filled if total_filled else 0, 4),
     }
     body = call.ok(
@@ -246,6 +268,12 @@ async def inquire_balance(call: Call) -> Reply:
     rows: list[dict[str, str]] = []
     total_cost = Decimal(0)
     total_value = Decimal(0)
+    today = _today_fills(call)
+    bought: dict[str, int] = {}
+    sold: dict[str, int] = {}
+    for f in today:
+        into = bought if f.side is Side.BUY else sold
+        into[f.code] = into.get(f.code, 0) + f.quantity
     for p in positions:
         last = int(p.last_price) if p.last_price is not None else int(p.average_price)
         cost = p.cost_basis
@@ -260,8 +288,8 @@ async def inquire_balance(call: Call) -> Reply:
                 "trad_dvsn_name": "현금",
                 "bfdy_buy_qty": "0",
                 "bfdy_sll_qty": "0",
-                "thdt_buyqty": "0",
-                "thdt_sll_qty": "0",
+                "thdt_buyqty": num(bought.get(p.code, 0)),
+                "thdt_sll_qty": num(sold.get(p.code, 0)),
                 "hldg_qty": num(p.quantity),
                 "ord_psbl_qty": num(
                     p.sellable_quantity if p.sellable_quantity is not None else p.quantity
@@ -294,13 +322,13 @@ async def inquire_balance(call: Call) -> Reply:
         "prvs_rcdl_excc_amt": num(balance.settlement_d2),
         "cma_evlu_amt": "0",
         "bfdy_buy_amt": "0",
-        "thdt_buy_amt": "0",
+        "thdt_buy_amt": num(sum(int(f.gross_amount) for f in today if f.side is Side.BUY)),
         "nxdy_auto_rdpt_amt": "0",
         "bfdy_sll_amt": "0",
-        "thdt_sll_amt": "0",
+        "thdt_sll_amt": num(sum(int(f.gross_amount) for f in today if f.side is Side.SELL)),
         "d2_auto_rdpt_amt": "0",
         "bfdy_tlex_amt": "0",
-        "thdt_tlex_amt": "0",
+        "thdt_tlex_amt": num(sum(f.commission + f.tax for f in today)),
         "tot_loan_amt": "0",
         "scts_evlu_amt": num(securities),
         "tot_evlu_amt": num(total),
@@ -396,7 +424,8 @@ async def inquire_psbl_rvsecncl(call: Call) -> Reply:
         state = account.order_state(client_id)
         if state is None or state.status.is_terminal or state.open_quantity <= 0:
             continue
-        latest = account.latest[client_id]
+        latest = account.live(client_id)
+        triggered = account.triggered.get(state.venue_order_id, "")
         rows.append(
             {
                 "ord_gno_brno": BRANCH,
@@ -417,7 +446,11 @@ async def inquire_psbl_rvsecncl(call: Call) -> Reply:
                 "sll_buy_dvsn_cd": SLL_BUY_DVSN_CD[first.side],
                 "ord_dvsn_cd": latest.division.code,
                 "mgco_aptm_odno": "",
+                "excg_dvsn_cd": "01",
                 "excg_id_dvsn_cd": first.venue.value,
+                "excg_id_dvsn_name": first.venue.value,
+                "stpm_cndt_pric": num(first.stop),
+                "stpm_efct_occr_yn": "Y" if triggered else "N",
             }
         )
     page = paginate(rows, call.page_size("inquire-psbl-rvsecncl"), call.inputs, call.tr_cont)
