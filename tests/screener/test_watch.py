@@ -172,7 +172,7 @@ async def _paper_watch(tmp_path: Path) -> None:
         previous_close: dict[str, float] = {}
         formed: dict[str, list[float]] = {}
         for code in codes:
-            today = await broker.bars(code, "1d")
+            today = (await broker.bars(code, "1d")).iloc[[-1]]  # the simulated day's bar only
             row = today.iloc[-1]
             # yesterday's close puts today's prices right around +0.5%
             before = float(row["open"]) / 1.005
