@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from datetime import time as dt_time
 from typing import Any
 
@@ -19,7 +19,7 @@ from yeouido.brokers.kis import protocol as p
 from yeouido.krx.master import InstrumentMaster, default_master
 from yeouido.model.errors import InvalidInput
 from yeouido.sandbox.kis import KisSandbox, SandboxConfig
-from yeouido.sandbox.kis.fundamentals import DailyBar, history_figures, pivots
+from yeouido.sandbox.kis.fundamentals import DailyBar, daily_history, history_figures, pivots
 from yeouido.sandbox.kis.info import isin
 
 Q = p.DOMESTIC_STOCK_PREFIX + "/quotations/"
@@ -100,7 +100,10 @@ def test_inquire_price_carries_exactly_the_official_fields_with_consistent_value
             assert out["vol_tnrt"] == f"{volume * 100 / shares:.2f}"
             assert int(out["w52_hgpr"]) >= high and int(out["w52_lwpr"]) <= low
             assert int(out["d250_hgpr"]) >= high and int(out["stck_dryy_lwpr"]) <= low
-            assert out["w52_hgpr_date"] == sandbox.account.office.market.day.strftime("%Y%m%d")
+            history = daily_history(sandbox.account, code)
+            window = [bar for bar in history if bar.day > history[-1].day - timedelta(weeks=52)]
+            assert int(out["w52_hgpr"]) == max(bar.high for bar in window)
+            assert int(out["w52_hgpr"]) >= max(bar.close for bar in window)
             assert out["bstp_kor_isnm"] not in ("", "stock")
             assert out["vi_cls_code"] in ("Y", "N") and out["stck_shrn_iscd"] == code
         samsung = (await get(sandbox, http, h, "inquire-price", price_params()))["output"]
@@ -113,9 +116,8 @@ def test_inquire_price_carries_exactly_the_official_fields_with_consistent_value
         assert samsung["per"] == f"{price / facts.eps:.2f}"
         assert samsung["pbr"] == f"{price / facts.bps:.2f}"
         assert samsung["eps"] == f"{facts.eps:.2f}" and samsung["rprs_mrkt_kor_name"] == "KOSPI200"
-        base = int(samsung["stck_sdpr"])
-        # no earlier day in this sandbox: the pivots stand on the base price
-        assert samsung["pvt_pont_val"] == str(base) == samsung["pvt_frst_dmrs_prc"]
+        previous = daily_history(sandbox.account, CODE)[-2]
+        assert samsung["pvt_pont_val"] == str(pivots(previous).pivot)
 
     run(body)
 

@@ -114,12 +114,12 @@ class DailyBar:
 def daily_history(account: KisAccount, code: str) -> list[DailyBar]:
     """Every daily bar the sandbox has for ``code``, oldest first, ending with today's.
 
-    Today's bar is the simulated day's (the base price when nothing traded yet). Earlier days
-    come from the back office's daily bars when it has more than today's."""
+    Earlier days are the back office's history (adjusted: the user's bar store or the
+    synthetic history); today's bar is the simulated day's (the base price before a trade)."""
     office = account.office
     today = office.market.day
     history: dict[date, DailyBar] = {}
-    for bar in office.bars(code, "1d"):
+    for bar in [*office.history.past(code, True), *office.bars(code, "1d")]:
         day = bar.time.astimezone(SEOUL).date()
         if day <= today:
             history[day] = DailyBar(
