@@ -14,7 +14,10 @@ approximate reference price used to seed the simulated market. Extend it with
     0001A0,새종목,KOSDAQ,stock,1,0,1,0,12000
 
 Only ``code``, ``name``, ``market`` and ``kind`` are required; the rest default to
-``1, 0, 1, 0`` and no reference price.
+``1, 0, 1, 0`` and no reference price. Optional fundamentals columns (listed shares, par value,
+EPS, BPS, sector, listing date, settlement month: :mod:`yeouido.krx.fundamentals`) may follow;
+the built-in list carries them for its large names (public figures, approximate: a user's CSV
+with newer figures replaces them).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 
 from yeouido.krx.codes import validate_code
+from yeouido.krx.fundamentals import FUNDAMENTAL_COLUMNS, Fundamentals, parse_fundamentals
 from yeouido.krx.ticks import is_on_tick
 from yeouido.model.enums import InstrumentKind, Market
 from yeouido.model.errors import InvalidInput, UnknownInstrument, YeouidoError
@@ -36,7 +40,15 @@ from yeouido.model.instrument import Instrument
 from yeouido.paths import data_dir
 
 REQUIRED_COLUMNS = ("code", "name", "market", "kind")
-CSV_COLUMNS = (*REQUIRED_COLUMNS, "lot_size", "kospi200", "leverage", "nxt", "reference_price")
+CSV_COLUMNS = (
+    *REQUIRED_COLUMNS,
+    "lot_size",
+    "kospi200",
+    "leverage",
+    "nxt",
+    "reference_price",
+    *FUNDAMENTAL_COLUMNS,
+)
 """The columns :meth:`InstrumentMaster.save_csv` writes (and :meth:`~InstrumentMaster.load_csv`
 reads)."""
 
@@ -47,6 +59,7 @@ class InstrumentMaster:
     def __init__(self) -> None:
         self._instruments: dict[str, Instrument] = {}
         self._reference_prices: dict[str, int] = {}
+        self._fundamentals: dict[str, Fundamentals] = {}
 
     def __len__(self) -> int:
         return len(self._instruments)
@@ -57,9 +70,17 @@ class InstrumentMaster:
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and self._lookup_key(code) is not None
 
-    def add(self, instrument: Instrument, reference_price: int | None = None) -> None:
-        """Add or replace an instrument."""
+    def add(
+        self,
+        instrument: Instrument,
+        reference_price: int | None = None,
+        fundamentals: Fundamentals | None = None,
+    ) -> None:
+        """Add or replace an instrument (fundamentals already known are kept when none are
+        given)."""
         self._instruments[instrument.code] = instrument
+        if fundamentals is not None:
+            self._fundamentals[instrument.code] = fundamentals
         if reference_price is not None:
             if not is_on_tick(reference_price, instrument.tick_table):
                 raise InvalidInput.for_field(
@@ -84,6 +105,10 @@ class InstrumentMaster:
     def reference_price(self, code: str) -> int | None:
         """The built-in reference price of ``code`` (approximate; seeds the simulation)."""
         return self._reference_prices.get(self.get(code).code)
+
+    def fundamentals(self, code: str) -> Fundamentals | None:
+        """Listed shares, par value, EPS/BPS, sector of ``code`` when the master has them."""
+        return self._fundamentals.get(self.get(code).code)
 
     def search(self, text: str) -> list[Instrument]:
         """Instruments whose code or name contains ``text`` (case-insensitive)."""
@@ -112,8 +137,8 @@ class InstrumentMaster:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
         parsed = list(_parse_rows(rows, str(path)))
-        for instrument, reference_price in parsed:
-            self.add(instrument, reference_price)
+        for instrument, reference_price, fundamentals in parsed:
+            self.add(instrument, reference_price, fundamentals)
         return len(parsed)
 
     def save_csv(self, path: str | Path) -> int:
@@ -130,6 +155,8 @@ class InstrumentMaster:
                 writer.writerow(CSV_COLUMNS)
                 for instrument in self._instruments.values():
                     price = self._reference_prices.get(instrument.code)
+                    known = self._fundamentals.get(instrument.code)
+                    extra = known.row() if known is not None else {}
                     writer.writerow(
                         [
                             instrument.code,
@@ -141,6 +168,7 @@ class InstrumentMaster:
                             instrument.leverage,
                             int(instrument.nxt),
                             "" if price is None else price,
+                            *(extra.get(column, "") for column in FUNDAMENTAL_COLUMNS),
                         ]
                     )
             os.replace(temporary, target)
@@ -152,7 +180,7 @@ class InstrumentMaster:
 
 def _parse_rows(
     rows: Iterable[dict[str, str]], source: str
-) -> Iterator[tuple[Instrument, int | None]]:
+) -> Iterator[tuple[Instrument, int | None, Fundamentals | None]]:
     for number, row in enumerate(rows, start=2):
         try:
             yield _parse_row(row)
@@ -165,7 +193,7 @@ def _parse_rows(
             ) from None
 
 
-def _parse_row(row: dict[str, str]) -> tuple[Instrument, int | None]:
+def _parse_row(row: dict[str, str]) -> tuple[Instrument, int | None, Fundamentals | None]:
     for column in REQUIRED_COLUMNS:
         if not (row.get(column) or "").strip():
             raise InvalidInput.for_field(column, row.get(column), "is required")
@@ -192,7 +220,7 @@ def _parse_row(row: dict[str, str]) -> tuple[Instrument, int | None]:
     reference_price = _integer(row, "reference_price", 0) if price_text else None
     if reference_price is not None and reference_price <= 0:
         raise InvalidInput.for_field("reference_price", price_text, "must be > 0")
-    return instrument, reference_price
+    return instrument, reference_price, parse_fundamentals(row)
 
 
 def _integer(row: dict[str, str], column: str, default: int) -> int:

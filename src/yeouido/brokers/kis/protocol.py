@@ -211,6 +211,14 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
         "chk-holiday", "GET", _Q + "chk-holiday", _same("CTCA0903R"), (), "holiday calendar",
     ),
     Endpoint(
+        "search-info", "GET", _Q + "search-info", _same("CTPF1604R"), (),
+        "product basics (상품기본조회, real only)",
+    ),
+    Endpoint(
+        "search-stock-info", "GET", _Q + "search-stock-info", _same("CTPF1002R"), (),
+        "stock basics (주식기본조회, real only)",
+    ),
+    Endpoint(
         "psearch-title", "GET", _Q + "psearch-title", _same("HHKST03900300"),
         _same("HHKST03900300"), "condition-search list",
     ),

@@ -32,7 +32,8 @@ from yeouido.model.market_data import Bar
 from yeouido.model.time import SEOUL
 from yeouido.sandbox.kis.context import Call, Handler, Reply
 from yeouido.sandbox.kis.envelope import KisFailure, num, rate, sign
-from yeouido.sandbox.kis.quotations import Snapshot, _code
+from yeouido.sandbox.kis.quotations import _code
+from yeouido.sandbox.kis.snapshot import Snapshot
 
 DAILY_CHART_ROWS: Final = 100
 """Rows per ``inquire-daily-itemchartprice`` call."""

@@ -1,4 +1,8 @@
-"""Websocket data records: H0STCNT0 trade ticks (46 fields) and H0STASP0 books (59 fields)."""
+"""Websocket data records: H0STCNT0 trade ticks (46 fields) and H0STASP0 books (59 fields).
+
+A trade record is built while the exchange announces the trade, before its book counts it:
+the accumulated volume and value of the regular book are taken with the trade added, so each
+frame's ``ACML_VOL`` is the sum of the trade volumes up to and including its own."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from yeouido.exchange.events import TradePrinted
 from yeouido.model.enums import Side
 from yeouido.model.market_data import OrderBook
 from yeouido.sandbox.kis.account import KisAccount, TradeStats
+from yeouido.sandbox.kis.book_fields import BookMemory
 from yeouido.sandbox.kis.envelope import num, rate, sign
 
 
@@ -26,8 +31,7 @@ def trade_record(account: KisAccount, event: TradePrinted) -> list[str]:
     open_ = int(bar.open) if bar else price
     high = int(bar.high) if bar else price
     low = int(bar.low) if bar else price
-    volume = int(quote.volume)
-    value = stats.value or price * volume
+    volume, value = accumulated(account, event)
     change = price - base
     strength = stats.buy_volume * 100 / stats.sell_volume if stats.sell_volume else 0
     total = stats.buy_volume + stats.sell_volume
@@ -84,15 +88,31 @@ def trade_record(account: KisAccount, event: TradePrinted) -> list[str]:
     return fields
 
 
-def book_record(account: KisAccount, book: OrderBook) -> list[str]:
-    """The 59 fields of an orderbook frame."""
+def accumulated(account: KisAccount, event: TradePrinted) -> tuple[int, int]:
+    """Accumulated volume and traded value (KRW) of the regular book including ``event``.
+
+    Call it from the exchange's listener of ``event`` (as the websocket does): the exchange
+    announces a trade before its book counts it. A trade of another book (an after-hours
+    session) leaves the regular figures as they are."""
+    book = account.office.exchange.regular_book(event.code)
+    volume, value = book.volume, int(book.turnover)
+    if event.session == book.session:
+        volume += event.quantity
+        value += int(event.price) * event.quantity
+    return volume, value
+
+
+def book_record(account: KisAccount, book: OrderBook, memory: BookMemory) -> list[str]:
+    """The 59 fields of an orderbook frame (changes against ``memory``'s previous book)."""
     asks = [num(book.asks[i].price) if i < len(book.asks) else "0" for i in range(10)]
     bids = [num(book.bids[i].price) if i < len(book.bids) else "0" for i in range(10)]
     ask_sizes = [num(book.asks[i].quantity) if i < len(book.asks) else "0" for i in range(10)]
     bid_sizes = [num(book.bids[i].quantity) if i < len(book.bids) else "0" for i in range(10)]
     base = int(account.office.exchange.references[book.code].base_price)
     expected = int(book.expected_price) if book.expected_price is not None else 0
-    volume = account.office.quote(book.code).volume
+    volume = account.office.exchange.regular_book(book.code).volume
+    extra = memory.figures(account.office.exchange, book)
+    state = extra.state
     fields = [
         book.code,
         book.time.strftime("%H%M%S"),
@@ -101,10 +121,10 @@ def book_record(account: KisAccount, book: OrderBook) -> list[str]:
         *bids,
         *ask_sizes,
         *bid_sizes,
-        num(sum(level.quantity for level in book.asks)),
-        num(sum(level.quantity for level in book.bids)),
-        "0",
-        "0",
+        num(state.total_ask),
+        num(state.total_bid),
+        num(state.after_hours_ask),
+        num(state.after_hours_bid),
         num(expected),
         num(book.expected_quantity or 0),
         num(book.expected_quantity or 0),
@@ -112,10 +132,10 @@ def book_record(account: KisAccount, book: OrderBook) -> list[str]:
         sign(expected - base) if expected else "3",
         rate((expected - base) * 100 / base if expected and base else 0),
         num(volume),
-        "0",
-        "0",
-        "0",
-        "0",
+        num(extra.total_ask_change),
+        num(extra.total_bid_change),
+        num(extra.after_hours_ask_change),
+        num(extra.after_hours_bid_change),
         "0",
     ]
     assert len(fields) == len(H0STASP0_FIELDS)

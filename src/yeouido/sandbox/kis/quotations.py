@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, datetime, timedelta
 
 from yeouido.brokers.kis.protocol import FID_COND_MRKT_DIV_CODE, INVALID_INPUT
 from yeouido.model.errors import YeouidoError
-from yeouido.model.market_data import Bar
-from yeouido.sandbox.kis.account import KisAccount
+from yeouido.sandbox.kis.book_fields import book_memory
 from yeouido.sandbox.kis.context import Call, Handler, Reply
 from yeouido.sandbox.kis.envelope import KisFailure, num, rate, sign
 from yeouido.sandbox.kis.paging import paginate
+from yeouido.sandbox.kis.price_fields import price_output
+from yeouido.sandbox.kis.snapshot import Snapshot
 
 
 def _code(call: Call) -> str:
@@ -26,99 +26,10 @@ def _code(call: Call) -> str:
     return code
 
 
-class Snapshot:
-    """Today's figures of one code as KIS reports them."""
-
-    def __init__(self, account: KisAccount, code: str) -> None:
-        office = account.office
-        self.code = code
-        self.instrument = office.instrument(code)
-        reference = office.exchange.references[code]
-        self.base = int(reference.base_price)
-        lower, upper = reference.limits or (0, 0)
-        self.lower, self.upper = int(lower), int(upper)
-        self.quote = office.quote(code)
-        bars = office.bars(code, "1d")
-        self.bar: Bar | None = bars[-1] if bars else None
-        self.price = int(self.quote.last) if self.quote.last is not None else self.base
-        self.change = self.price - self.base
-        self.stats = account.stats.get(code)
-        self.now = office.market.now
-        self.day = office.market.day
-
-    @property
-    def change_rate(self) -> str:
-        """Change against the base price, percent."""
-        return rate(self.change * 100 / self.base if self.base else 0)
-
-    @property
-    def sign(self) -> str:
-        """PRDY_VRSS_SIGN."""
-        return sign(self.change, self.price >= self.upper > 0, 0 < self.price <= self.lower)
-
-    @property
-    def volume(self) -> int:
-        """Accumulated volume."""
-        return int(self.quote.volume)
-
-    @property
-    def value(self) -> int:
-        """Accumulated traded value (KRW)."""
-        if self.bar is not None and self.bar.value:
-            return int(self.bar.value)
-        if self.stats is not None and self.stats.value:
-            return self.stats.value
-        return self.volume * self.price
-
-    def ohlc(self) -> tuple[int, int, int]:
-        """Open, high, low (the base price before any trade)."""
-        if self.bar is None:
-            return self.base, self.base, self.base
-        return int(self.bar.open), int(self.bar.high), int(self.bar.low)
-
-
 async def inquire_price(call: Call) -> Reply:
-    """FHKST01010100: current price."""
-    s = Snapshot(call.account, _code(call))
-    open_, high, low = s.ohlc()
-    output = {
-        "iscd_stat_cls_code": "55",
-        "marg_rate": "20.00",
-        "rprs_mrkt_kor_name": s.instrument.market.value,
-        "bstp_kor_isnm": s.instrument.kind.value,
-        "temp_stop_yn": "N",
-        "stck_shrn_iscd": s.code,
-        "hts_kor_isnm": s.instrument.name,
-        "stck_prpr": num(s.price),
-        "prdy_vrss": num(s.change),
-        "prdy_vrss_sign": s.sign,
-        "prdy_ctrt": s.change_rate,
-        "acml_tr_pbmn": num(s.value),
-        "acml_vol": num(s.volume),
-        "prdy_vrss_vol_rate": "0.00",
-        "stck_oprc": num(open_),
-        "stck_hgpr": num(high),
-        "stck_lwpr": num(low),
-        "stck_mxpr": num(s.upper),
-        "stck_llam": num(s.lower),
-        "stck_sdpr": num(s.base),
-        "wghn_avrg_stck_prc": num(s.value // s.volume if s.volume else s.price),
-        "askp": num(s.quote.ask),
-        "bidp": num(s.quote.bid),
-        "aspr_unit": num(_tick(call.account, s.code, s.price)),
-        "vi_cls_code": "N",
-        "ovtm_vi_cls_code": "N",
-        "last_ssts_cntg_qty": "0",
-    }
-    return Reply(call.ok(output=output))
-
-
-def _tick(account: KisAccount, code: str, price: int) -> int:
-    book = account.office.exchange.regular_book(code)
-    bids, asks = book.depth(2)
-    levels = sorted({p for p, _, _ in bids} | {p for p, _, _ in asks})
-    gaps = [int(b - a) for a, b in itertools.pairwise(levels) if b > a]
-    return min(gaps) if gaps else 1
+    """FHKST01010100: current price (all 82 fields, :mod:`~yeouido.sandbox.kis.price_fields`)."""
+    code = _code(call)
+    return Reply(call.ok(output=price_output(call.account, Snapshot(call.account, code))))
 
 
 async def inquire_asking_price(call: Call) -> Reply:
@@ -126,25 +37,32 @@ async def inquire_asking_price(call: Call) -> Reply:
     code = _code(call)
     s = Snapshot(call.account, code)
     book = call.account.office.orderbook(code)
+    extra = book_memory(call.account).figures(call.account.office.exchange, book)
+    state = extra.state
     open_, high, low = s.ohlc()
     output1: dict[str, str] = {
         "aspr_acpt_hour": book.time.strftime("%H%M%S"),
     }
-    for i in range(10):
-        ask = book.asks[i] if i < len(book.asks) else None
-        bid = book.bids[i] if i < len(book.bids) else None
-        output1[f"askp{i + 1}"] = num(ask.price) if ask else "0"
-        output1[f"bidp{i + 1}"] = num(bid.price) if bid else "0"
-        output1[f"askp_rsqn{i + 1}"] = num(ask.quantity) if ask else "0"
-        output1[f"bidp_rsqn{i + 1}"] = num(bid.quantity) if bid else "0"
-        output1[f"askp_rsqn_icdc{i + 1}"] = "0"
-        output1[f"bidp_rsqn_icdc{i + 1}"] = "0"
-    output1["total_askp_rsqn"] = num(sum(level.quantity for level in book.asks))
-    output1["total_bidp_rsqn"] = num(sum(level.quantity for level in book.bids))
-    output1["total_askp_rsqn_icdc"] = "0"
-    output1["total_bidp_rsqn_icdc"] = "0"
-    output1["ovtm_total_askp_rsqn"] = "0"
-    output1["ovtm_total_bidp_rsqn"] = "0"
+    levels = {
+        "askp": [num(level.price) for level in book.asks],
+        "bidp": [num(level.price) for level in book.bids],
+        "askp_rsqn": [num(level.quantity) for level in book.asks],
+        "bidp_rsqn": [num(level.quantity) for level in book.bids],
+        "askp_rsqn_icdc": [num(change) for change in extra.ask_changes],
+        "bidp_rsqn_icdc": [num(change) for change in extra.bid_changes],
+    }
+    for prefix, values in levels.items():
+        for i in range(10):
+            output1[f"{prefix}{i + 1}"] = values[i] if i < len(values) else "0"
+    output1["total_askp_rsqn"] = num(state.total_ask)
+    output1["total_bidp_rsqn"] = num(state.total_bid)
+    output1["total_askp_rsqn_icdc"] = num(extra.total_ask_change)
+    output1["total_bidp_rsqn_icdc"] = num(extra.total_bid_change)
+    output1["ovtm_total_askp_icdc"] = num(extra.after_hours_ask_change)
+    output1["ovtm_total_bidp_icdc"] = num(extra.after_hours_bid_change)
+    output1["ovtm_total_askp_rsqn"] = num(state.after_hours_ask)
+    output1["ovtm_total_bidp_rsqn"] = num(state.after_hours_bid)
+    output1["ntby_aspr_rsqn"] = num(extra.net_bid)
     output1["new_mkop_cls_code"] = "20"
     expected = int(book.expected_price) if book.expected_price is not None else 0
     output2 = {
@@ -160,7 +78,7 @@ async def inquire_asking_price(call: Call) -> Reply:
         "antc_cntg_prdy_ctrt": rate((expected - s.base) * 100 / s.base if expected else 0),
         "antc_vol": num(book.expected_quantity or 0),
         "stck_shrn_iscd": code,
-        "vi_cls_code": "N",
+        "vi_cls_code": "Y" if s.book.vi_kind is not None else "N",
     }
     return Reply(call.ok(output1=output1, output2=output2))
 

@@ -51,6 +51,7 @@ from yeouido.sandbox.kis.envelope import (
     failure_response,
     json_response,
 )
+from yeouido.sandbox.kis.info import HANDLERS as INFO_HANDLERS
 from yeouido.sandbox.kis.quotations import HANDLERS as QUOTATION_HANDLERS
 from yeouido.sandbox.kis.ratelimit import SlidingWindowLimiter
 from yeouido.sandbox.kis.reservations import HANDLERS as RESERVATION_HANDLERS
@@ -62,6 +63,7 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, Handler] = {
     **QUOTATION_HANDLERS,
     **CHART_HANDLERS,
+    **INFO_HANDLERS,
     **TRADING_HANDLERS,
     **RESERVATION_HANDLERS,
 }

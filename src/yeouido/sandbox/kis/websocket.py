@@ -44,6 +44,7 @@ from yeouido.model.enums import Venue
 from yeouido.sandbox.kis.account import KisAccount
 from yeouido.sandbox.kis.aes import encrypt, new_key_iv
 from yeouido.sandbox.kis.auth import Authority
+from yeouido.sandbox.kis.book_fields import BookMemory
 from yeouido.sandbox.kis.envelope import dumps
 from yeouido.sandbox.kis.frames import book_record, trade_record
 
@@ -82,6 +83,7 @@ class Session:
         self.key, self.iv = new_key_iv()
         self.queue: asyncio.Queue[str] = asyncio.Queue()
         self._dirty_books: set[str] = set()
+        self._book_memory = BookMemory()
         self._flush_scheduled = False
         self._unlisten: list[Callable[[], None]] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -154,7 +156,8 @@ class Session:
         codes, self._dirty_books = sorted(self._dirty_books), set()
         for code in codes:
             if (WS_BOOK, code) in self.subscriptions:
-                record = book_record(account, account.office.orderbook(code))
+                book = account.office.orderbook(code)
+                record = book_record(account, book, self._book_memory)
                 self.send(format_data_frame(WS_BOOK, [record]))
 
     def _on_notice(self, fields: list[str]) -> None:
