@@ -34,6 +34,15 @@ BAR_INDEX_DTYPE = pd.DatetimeTZDtype("us", SEOUL)
 of naive times cannot be compared with the aware ``start``/``end`` of a request)."""
 
 
+def bars_window(frame: pd.DataFrame, start: datetime | None, end: datetime | None) -> pd.DataFrame:
+    """The rows of a bars frame from ``start`` to ``end`` (both included; ``None``: open)."""
+    if start is not None:
+        frame = frame[frame.index >= start]
+    if end is not None:
+        frame = frame[frame.index <= end]
+    return frame
+
+
 def check_stream_limits(duration: float | None, timeout: float | None) -> None:
     """Raise :class:`InvalidInput` unless ``duration`` and ``timeout`` are ``None`` or
     seconds >= 0."""

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from yeouido.brokers.base import MarketCallback
+from yeouido.brokers.base import MarketCallback, bars_window
 from yeouido.brokers.kis import protocol as p
 from yeouido.brokers.kis.config import KisConfig
 from yeouido.brokers.kis.instruments import KisInstrumentProvider
@@ -203,11 +203,7 @@ class KisDataClient:
             frame = await self._daily_bars(code, start, end)
         else:
             frame = await self._minute_bars(code, start, end)
-        if start is not None:
-            frame = frame[frame.index >= start]
-        if end is not None:
-            frame = frame[frame.index <= end]
-        return frame
+        return bars_window(frame, start, end)
 
     async def _daily_bars(
         self, code: str, start: datetime | None, end: datetime | None

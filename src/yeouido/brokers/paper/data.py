@@ -16,7 +16,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from yeouido.brokers.base import BAR_INDEX_DTYPE, BuyingPower, MarketCallback
+from yeouido.brokers.base import BAR_INDEX_DTYPE, BuyingPower, MarketCallback, bars_window
 from yeouido.brokers.paper.back_office import PaperBackOffice
 from yeouido.model.account import Balance, Position
 from yeouido.model.instrument import Instrument, Price
@@ -72,11 +72,7 @@ class PaperDataClient:
         and the simulated day's bar; ``1m``: the simulated day's minute bars (with the
         forming one)."""
         frame = bars_frame(self.office.history_bars(code, interval))
-        if start is not None:
-            frame = frame[frame.index >= start]
-        if end is not None:
-            frame = frame[frame.index <= end]
-        return frame
+        return bars_window(frame, start, end)
 
     def on_market(
         self,

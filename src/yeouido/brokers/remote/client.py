@@ -29,6 +29,7 @@ from yeouido.brokers.base import (
     Capabilities,
     MarketCallback,
     MarketEvent,
+    bars_window,
 )
 from yeouido.brokers.market_view import BrokerMarketView
 from yeouido.brokers.oms_broker import OmsBroker
@@ -598,11 +599,7 @@ class RemoteBroker(OmsBroker):
         self.capabilities.require_interval(interval, self.name)
         rows = await self._call("bars", code=code, interval=interval)
         frame = bars_frame([decode(Bar, row) for row in rows])
-        if start is not None:
-            frame = frame[frame.index >= start]
-        if end is not None:
-            frame = frame[frame.index <= end]
-        return frame
+        return bars_window(frame, start, end)
 
     def on_market(
         self,
